@@ -1,0 +1,174 @@
+"""The command line and composition root: load settings once, build the core, run an adapter."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.config import ConfigError, Settings, load_settings, shipped_facts_dir
+from bot.core.dates import parse_month_day
+from bot.core.fact_loading import FactDataError, load_fact_store
+from bot.core.i18n import LANGUAGES
+from bot.core.topics import TOPICS
+
+log = logging.getLogger("bot")
+
+EXIT_OK = 0
+EXIT_BAD_DATA = 1
+EXIT_USAGE = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="alliance-bot",
+        description="Alliance Bot: the U.S.–Soviet alliance, 1941–1945, for Discord and Slack.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    shell = commands.add_parser("shell", help="run the bot in this terminal (no tokens needed)")
+    shell.add_argument("--config", type=Path, help="configuration file (TOML)")
+    shell.add_argument("--now", help="start the simulated clock here (ISO 8601)")
+    shell.add_argument("--lang", choices=LANGUAGES, help="reply language")
+    shell.add_argument("--user", default="you", help="your user name (default: you)")
+    shell.add_argument("--channel", default="general", help="starting channel (default: general)")
+
+    run = commands.add_parser("run", help="start the configured Discord/Slack adapters")
+    run.add_argument("--config", type=Path, help="configuration file (TOML)")
+
+    health = commands.add_parser("health", help="exit 0 if a running bot's heartbeat is fresh")
+    health.add_argument("--config", type=Path, help="configuration file (TOML)")
+
+    facts = commands.add_parser("facts", help="check and list the fact files")
+    fact_commands = facts.add_subparsers(dest="facts_command", required=True, metavar="ACTION")
+    validate = fact_commands.add_parser("validate", help="check every fact file")
+    validate.add_argument("--facts-dir", type=Path, help="directory of fact files")
+    listing = fact_commands.add_parser("list", help="list facts")
+    listing.add_argument("--facts-dir", type=Path, help="directory of fact files")
+    listing.add_argument("--on", metavar="MM-DD", help="only anniversaries of this day")
+    listing.add_argument("--tag", choices=sorted(TOPICS), help="only facts with this topic")
+    listing.add_argument("--json", action="store_true", help="one JSON object per line")
+    return parser
+
+
+def _facts_validate(directory: Path) -> int:
+    try:
+        store = load_fact_store(directory)
+    except FactDataError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(error.problems)} problem(s) found.", file=sys.stderr)
+        return EXIT_BAD_DATA
+    print(
+        f"{len(store.facts)} facts, {len(store.people)} people, "
+        f"{len(store.month_days())} distinct month-days: all valid."
+    )
+    return EXIT_OK
+
+
+def _facts_list(directory: Path, on: str | None, tag: str | None, as_json: bool) -> int:
+    try:
+        store = load_fact_store(directory)
+    except FactDataError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_BAD_DATA
+    facts = store.facts
+    if on is not None:
+        month_day = parse_month_day(on)
+        if month_day is None:
+            print(f"--on: '{on}' is not a month-day; use MM-DD such as 06-22", file=sys.stderr)
+            return EXIT_USAGE
+        facts = store.on(*month_day)
+    if tag is not None:
+        facts = tuple(fact for fact in facts if tag in fact.tags)
+    for fact in facts:
+        if as_json:
+            print(json.dumps(fact.json_record(), ensure_ascii=False))
+        else:
+            print(f"{fact.date.iso():<10}  {fact.id:<40}  {fact.title.en}")
+    return EXIT_OK
+
+
+def _load(config: Path | None) -> Settings:
+    return load_settings(config, os.environ)
+
+
+def _shell(args: argparse.Namespace) -> int:
+    from bot.adapters.shell import ShellAdapter, default_speaker, parse_moment
+    from bot.app import build_core
+    from bot.core.clock import SimulatedClock
+
+    settings = _load(args.config)
+    try:
+        start = parse_moment(args.now) if args.now else datetime.now(UTC)
+    except ValueError:
+        print(
+            f"--now: '{args.now}' is not an ISO 8601 time, e.g. 2026-06-22T10:00:00+00:00",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    core = build_core(settings)
+    speaker = default_speaker(args.user, args.channel, args.lang or settings.bot.language)
+    shell = ShellAdapter(core, SimulatedClock(start), sys.stdout, speaker)
+    return asyncio.run(shell.run(sys.stdin, interactive=sys.stdin.isatty()))
+
+
+def _run(args: argparse.Namespace) -> int:
+    settings = _load(args.config)
+    if not settings.discord.enabled and not settings.slack.enabled:
+        print(
+            "No platform is configured. Set [discord] enabled = true (and DISCORD_TOKEN in the "
+            "environment) and/or [slack] enabled = true (and SLACK_BOT_TOKEN, SLACK_APP_TOKEN or "
+            "SLACK_SIGNING_SECRET) in the configuration file; see config.example.toml.\n"
+            "To try the bot without any token: alliance-bot shell",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    print(
+        "The Discord and Slack adapters are not built yet; use: alliance-bot shell", file=sys.stderr
+    )
+    return EXIT_USAGE
+
+
+def _health(args: argparse.Namespace) -> int:
+    from bot.health import heartbeat_path, is_alive
+
+    path = heartbeat_path(_load(args.config).bot.data_dir)
+    if is_alive(path):
+        return EXIT_OK
+    print(f"unhealthy: {path} is missing or stale", file=sys.stderr)
+    return EXIT_BAD_DATA
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``alliance-bot`` and ``python -m bot``."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "facts":
+            directory = args.facts_dir or shipped_facts_dir()
+            if args.facts_command == "validate":
+                return _facts_validate(directory)
+            return _facts_list(directory, args.on, args.tag, args.json)
+        if args.command == "shell":
+            return _shell(args)
+        if args.command == "health":
+            return _health(args)
+        return _run(args)
+    except ConfigError as error:
+        print(f"configuration error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except FactDataError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        print("The bot will not start on bad fact data; fix the lines above.", file=sys.stderr)
+        return EXIT_BAD_DATA
+    except KeyboardInterrupt:
+        return EXIT_OK

@@ -1,0 +1,169 @@
+"""One typed settings object: TOML for settings, the environment for secrets.
+
+Loaded once by the composition root (``bot.cli``) and passed in explicitly. Secrets never
+come from a file: a token key in the TOML is rejected as an unknown key.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+
+from bot.core.i18n import Lang
+
+DEFAULT_CONFIG_FILE = Path("config.toml")
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message says what to fix."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class BotSection(_Section):
+    language: Lang = "en"
+    timezone: str = "UTC"
+    facts_dir: Path | None = None
+    data_dir: Path = Path("data")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone '{value}' (use an IANA name)") from None
+        return value
+
+
+class DatabaseSection(_Section):
+    url: str | None = None
+
+
+class DiscordSection(_Section):
+    enabled: bool = False
+    # Guilds that get the slash commands at once (global sync can take up to an hour).
+    dev_guild_ids: list[int] = Field(default_factory=list)
+
+
+class SlackSection(_Section):
+    enabled: bool = False
+    mode: Literal["socket", "http"] = "socket"
+    host: str = "0.0.0.0"
+    port: int = Field(default=3000, ge=1, le=65535)
+
+
+class Secrets(_Section):
+    """Tokens, from the environment only."""
+
+    discord_token: SecretStr | None = None
+    slack_bot_token: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+
+
+class Settings(_Section):
+    """Every setting of the bot."""
+
+    bot: BotSection = BotSection()
+    database: DatabaseSection = DatabaseSection()
+    discord: DiscordSection = DiscordSection()
+    slack: SlackSection = SlackSection()
+    secrets: Secrets = Field(default_factory=Secrets, exclude=True)
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        return ZoneInfo(self.bot.timezone)
+
+    @property
+    def facts_dir(self) -> Path:
+        return self.bot.facts_dir or shipped_facts_dir()
+
+    @property
+    def database_url(self) -> str:
+        """The SQLAlchemy URL with an async driver."""
+        if self.database.url:
+            return async_database_url(self.database.url)
+        return f"sqlite+aiosqlite:///{self.bot.data_dir / 'alliance.sqlite3'}"
+
+
+_ASYNC_SCHEMES = {
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+aiosqlite": "sqlite+aiosqlite",
+    "postgresql": "postgresql+asyncpg",
+    "postgres": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+    "postgresql+psycopg": "postgresql+psycopg",
+}
+
+
+def async_database_url(url: str) -> str:
+    """Map ``sqlite:///…`` and ``postgresql://…`` to the async drivers SQLAlchemy needs."""
+    scheme, separator, rest = url.partition("://")
+    if not separator or scheme not in _ASYNC_SCHEMES:
+        raise ConfigError(
+            f"unsupported database URL scheme '{scheme}': use sqlite:///PATH or "
+            "postgresql://USER:PASSWORD@HOST/DB"
+        )
+    return f"{_ASYNC_SCHEMES[scheme]}://{rest}"
+
+
+def shipped_facts_dir() -> Path:
+    """The fact files installed with the package, or the checkout's ``facts/`` in development."""
+    package_dir = Path(__file__).resolve().parent
+    installed = package_dir / "_facts"
+    return installed if installed.is_dir() else package_dir.parent / "facts"
+
+
+def _secrets_from(environ: Mapping[str, str]) -> Secrets:
+    def secret(name: str) -> SecretStr | None:
+        value = environ.get(name, "").strip()
+        return SecretStr(value) if value else None
+
+    return Secrets(
+        discord_token=secret("DISCORD_TOKEN"),
+        slack_bot_token=secret("SLACK_BOT_TOKEN"),
+        slack_app_token=secret("SLACK_APP_TOKEN"),
+        slack_signing_secret=secret("SLACK_SIGNING_SECRET"),
+    )
+
+
+def load_settings(path: Path | None, environ: Mapping[str, str]) -> Settings:
+    """Read ``path`` (or ``./config.toml`` if present, else defaults) and the environment.
+
+    Raises:
+        ConfigError: naming the file and every key that is wrong.
+    """
+    data: dict[str, object] = {}
+    source = path or (DEFAULT_CONFIG_FILE if DEFAULT_CONFIG_FILE.is_file() else None)
+    if source is not None:
+        try:
+            data = tomllib.loads(source.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"{source}: no such configuration file") from None
+        except tomllib.TOMLDecodeError as error:
+            raise ConfigError(f"{source}: not valid TOML: {error}") from None
+    if "secrets" in data:
+        raise ConfigError(f"{source}: secrets come only from the environment, never a file")
+    if url := environ.get("ALLIANCE_DATABASE_URL", "").strip():
+        database = dict(data.get("database", {}) or {})  # type: ignore[call-overload]
+        database["url"] = url
+        data["database"] = database
+    try:
+        settings = Settings.model_validate({**data, "secrets": _secrets_from(environ)})
+    except ValidationError as error:
+        where = source or "configuration"
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}".replace("Value error, ", "")
+            for e in error.errors()
+        )
+        raise ConfigError(f"{where}: {problems}") from None
+    settings.database_url  # noqa: B018 - fail at start-up, not at first use
+    return settings

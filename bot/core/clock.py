@@ -1,0 +1,110 @@
+"""Clocks: the real one, and a simulated one the shell and the tests move by hand.
+
+The simulated clock runs on in real time from where it was set, and can jump forward; a jump
+fires, in time order, every timer that falls due on the way, with the clock showing each
+timer's own time while it runs. Daily posts and quiz timers hang on this, so the shell's
+``:wait`` and the tests see exactly what would have happened in real time, without sleeping.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+TimerCallback = Callable[[], Awaitable[None]]
+
+
+class Clock(Protocol):
+    """Tells the time; always timezone-aware UTC."""
+
+    def now(self) -> datetime: ...
+
+
+class SystemClock:
+    """The real time."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+@dataclass(order=True)
+class _Timer:
+    when: datetime
+    sequence: int
+    callback: TimerCallback = field(compare=False)
+    cancelled: bool = field(default=False, compare=False)
+
+
+class TimerHandle:
+    """Cancels a timer that has not fired yet."""
+
+    def __init__(self, timer: _Timer) -> None:
+        self._timer = timer
+
+    @property
+    def when(self) -> datetime:
+        return self._timer.when
+
+    def cancel(self) -> None:
+        self._timer.cancelled = True
+
+
+class SimulatedClock:
+    """A clock set by hand that runs on in real time and fires timers in order when moved."""
+
+    def __init__(self, start: datetime, monotonic: Callable[[], float] = time.monotonic) -> None:
+        if start.tzinfo is None:
+            raise ValueError("the simulated clock needs a timezone-aware start time")
+        self._monotonic = monotonic
+        self._set(start.astimezone(UTC))
+        self._timers: list[_Timer] = []
+        self._sequence = itertools.count()
+
+    def _set(self, moment: datetime) -> None:
+        self._base = moment
+        self._base_monotonic = self._monotonic()
+
+    def now(self) -> datetime:
+        elapsed = self._monotonic() - self._base_monotonic
+        return self._base + timedelta(seconds=elapsed)
+
+    def call_at(self, when: datetime, callback: TimerCallback) -> TimerHandle:
+        """Run ``callback`` once the clock reaches ``when``."""
+        timer = _Timer(when.astimezone(UTC), next(self._sequence), callback)
+        heapq.heappush(self._timers, timer)
+        return TimerHandle(timer)
+
+    def next_due(self) -> datetime | None:
+        """When the earliest pending timer fires."""
+        self._drop_cancelled()
+        return self._timers[0].when if self._timers else None
+
+    def _drop_cancelled(self) -> None:
+        while self._timers and self._timers[0].cancelled:
+            heapq.heappop(self._timers)
+
+    async def advance_to(self, target: datetime) -> None:
+        """Move to ``target`` (never backwards), firing every timer due by then, in order."""
+        target = max(target.astimezone(UTC), self.now())
+        while True:
+            self._drop_cancelled()
+            if not self._timers or self._timers[0].when > target:
+                break
+            timer = heapq.heappop(self._timers)
+            if timer.when > self.now():
+                self._set(timer.when)
+            await timer.callback()
+        self._set(max(target, self.now()))
+
+    async def advance(self, seconds: float) -> None:
+        """Move forward by ``seconds``."""
+        await self.advance_to(self.now() + timedelta(seconds=seconds))
+
+    async def fire_due(self) -> None:
+        """Fire whatever has fallen due as real time ran on."""
+        await self.advance_to(self.now())

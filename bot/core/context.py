@@ -1,0 +1,41 @@
+"""Who said what where, in platform-neutral terms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+
+@dataclass(frozen=True)
+class User:
+    """The person who sent a command. ``is_admin`` is decided by the adapter's platform rules."""
+
+    id: str
+    name: str
+    is_admin: bool = False
+
+
+@dataclass(frozen=True)
+class Channel:
+    """Where a command was sent. ``tenant`` is the Discord guild or Slack workspace."""
+
+    platform: str
+    tenant: str
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class CommandContext:
+    """Everything a command needs besides its text.
+
+    ``now`` comes from the caller's clock (real, or simulated in the shell and in tests);
+    ``timezone`` is the caller's zone, used for "today".
+    """
+
+    user: User
+    channel: Channel
+    locale: str | None
+    now: datetime
+    timezone: ZoneInfo

@@ -1,0 +1,283 @@
+"""The fact commands: ``fact``, ``today``, ``on``, ``search`` and ``help``."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable
+from datetime import date
+
+from bot.core.anniversaries import anniversaries_on, next_anniversary, years_since
+from bot.core.commands import Command, CommandRouter, UsageError
+from bot.core.context import CommandContext
+from bot.core.dates import display_month_day, display_range, parse_month_day
+from bot.core.fact_store import FactStore
+from bot.core.facts import Fact
+from bot.core.i18n import Lang, t
+from bot.core.replies import Button, Field, Reply, SourceLink, shorten
+from bot.core.topics import TOPICS, find_topic, topic_label
+
+SEARCH_LIMIT = 5
+FIELD_TEXT_LIMIT = 900  # Discord embed field values stop at 1024 characters
+BUTTON_LABEL_LIMIT = 60
+
+
+def sources_of(facts: Iterable[Fact]) -> tuple[SourceLink, ...]:
+    """Every distinct source of ``facts``, in order."""
+    links: dict[str, SourceLink] = {}
+    for fact in facts:
+        for source in fact.sources:
+            links.setdefault(source.url, SourceLink(source.title, source.url))
+    return tuple(links.values())
+
+
+def anniversary_field(fact: Fact, day: date, lang: Lang) -> Field:
+    """One fact as a field headed by its date and how long ago it was."""
+    years = years_since(fact, day)
+    ago = t("years_ago", lang, n=years) if years else t("this_year", lang)
+    when = display_range(fact.date, fact.end_date, lang)
+    return Field(
+        name=f"{when} · {ago} — {fact.title.get(lang)}",
+        value=shorten(fact.text.get(lang), FIELD_TEXT_LIMIT),
+    )
+
+
+def anniversary_fields(facts: Iterable[Fact], day: date, lang: Lang) -> tuple[Field, ...]:
+    """Fields for every fact remembered on ``day``."""
+    return tuple(anniversary_field(fact, day, lang) for fact in facts)
+
+
+class FactCommands:
+    """Commands that read the fact store. ``rng`` is injected so tests can fix it."""
+
+    def __init__(self, store: FactStore, rng: random.Random) -> None:
+        self._store = store
+        self._rng = rng
+
+    def register(self, router: CommandRouter) -> None:
+        """Add these commands to ``router``."""
+        self._router = router
+        for command in (
+            Command(
+                "fact",
+                self.fact,
+                "fact [topic|id]",
+                {
+                    "en": "A random fact, optionally on a topic, or the fact with that id.",
+                    "ja": "ランダムな出来事を一つ（トピックやIDの指定も可）。",
+                },
+                "/alliance fact lend-lease",
+            ),
+            Command(
+                "today",
+                self.today,
+                "today",
+                {
+                    "en": "Every anniversary that falls today, with how many years ago.",
+                    "ja": "今日が記念日の出来事と、何年前かを表示。",
+                },
+                "/alliance today",
+            ),
+            Command(
+                "on",
+                self.on,
+                "on <date>",
+                {"en": "The anniversaries of a given day.", "ja": "指定した日の出来事を表示。"},
+                "/alliance on June 22",
+            ),
+            Command(
+                "search",
+                self.search,
+                "search <words>",
+                {
+                    "en": f"The best {SEARCH_LIMIT} matches for some words, with dates and ids.",
+                    "ja": f"言葉で検索し、上位{SEARCH_LIMIT}件を日付とID付きで表示。",
+                },
+                "/alliance search Hopkins Moscow",
+            ),
+            Command(
+                "help",
+                self.help,
+                "help",
+                {"en": "This list.", "ja": "この一覧を表示。"},
+                "/alliance help",
+            ),
+        ):
+            router.register(command)
+
+    # -- fact ------------------------------------------------------------------------------
+
+    async def fact(self, context: CommandContext, args: str, lang: Lang) -> Reply:
+        if not args:
+            return self.fact_reply(self._rng.choice(self._store.facts), lang, topic=None)
+        if (fact := self._store.get(args.lower())) is not None:
+            return self.fact_reply(fact, lang, topic=None)
+        if (topic := find_topic(args)) is not None:
+            candidates = self._store.with_tag(topic)
+            if candidates:
+                return self.fact_reply(self._rng.choice(candidates), lang, topic=topic)
+        topics = ", ".join(TOPICS)
+        raise UsageError(t("err_fact_arg", lang, arg=shorten(args, 40), topics=topics))
+
+    def fact_reply(self, fact: Fact, lang: Lang, topic: str | None) -> Reply:
+        """One fact in full, with a button for another."""
+        fields = [
+            Field(t("field_date", lang), display_range(fact.date, fact.end_date, lang), True),
+            Field(
+                t("field_topics", lang),
+                ", ".join(topic_label(tag, lang) for tag in fact.tags),
+                True,
+            ),
+        ]
+        if fact.place is not None:
+            fields.append(Field(t("field_place", lang), fact.place.get(lang), True))
+        if fact.people:
+            names = ", ".join(self._store.person(p).name.get(lang) for p in fact.people)
+            fields.append(Field(t("field_people", lang), names, False))
+        if topic is None:
+            button = Button(t("button_another", lang), "fact")
+        else:
+            label = t("button_another_topic", lang, topic=topic_label(topic, lang))
+            button = Button(label, f"fact {topic}")
+        return Reply(
+            title=fact.title.get(lang),
+            body=fact.text.get(lang),
+            fields=tuple(fields),
+            sources=sources_of([fact]),
+            buttons=(button,),
+            footer=f"{t('field_id', lang)}: {fact.id}",
+        )
+
+    # -- today / on --------------------------------------------------------------------
+
+    async def today(self, context: CommandContext, args: str, lang: Lang) -> Reply:
+        if args:
+            raise UsageError(t("err_extra_args", lang, name="today"))
+        local_day = context.now.astimezone(context.timezone).date()
+        return self.day_reply(local_day, lang)
+
+    def day_reply(self, day: date, lang: Lang) -> Reply:
+        """The anniversaries of ``day``; never empty: falls back to the nearest one after it."""
+        title = t("today_title", lang, date=display_month_day(day.month, day.day, lang))
+        facts = anniversaries_on(self._store, day)
+        if facts:
+            return Reply(
+                title=title,
+                body="",
+                fields=anniversary_fields(facts, day, lang),
+                sources=sources_of(facts),
+            )
+        upcoming = next_anniversary(self._store, day)
+        if upcoming is None:  # only with an empty store, which validation forbids
+            return Reply(title=title, body=t("err_internal", lang))
+        next_day, next_facts = upcoming
+        body = t(
+            "today_none",
+            lang,
+            date=display_month_day(day.month, day.day, lang),
+            next_date=display_month_day(next_day.month, next_day.day, lang),
+            when=_in_days((next_day - day).days, lang),
+        )
+        return Reply(
+            title=title,
+            body=body,
+            fields=anniversary_fields(next_facts, next_day, lang),
+            sources=sources_of(next_facts),
+        )
+
+    async def on(self, context: CommandContext, args: str, lang: Lang) -> Reply:
+        if not args:
+            raise UsageError(t("err_date_missing", lang))
+        month_day = parse_month_day(args)
+        if month_day is None:
+            raise UsageError(t("err_date", lang, arg=shorten(args, 40)))
+        month, day = month_day
+        label = display_month_day(month, day, lang)
+        facts = self._store.on(month, day)
+        # "N years ago" is counted from the caller's current year.
+        this_year = context.now.astimezone(context.timezone).year
+        reference = _same_day_in(this_year, month, day)
+        if facts:
+            return Reply(
+                title=t("on_title", lang, date=label),
+                body="",
+                fields=anniversary_fields(facts, reference, lang),
+                sources=sources_of(facts),
+            )
+        upcoming = next_anniversary(self._store, reference)
+        if upcoming is None:
+            return Reply(title=t("on_title", lang, date=label), body=t("err_internal", lang))
+        next_day, next_facts = upcoming
+        body = t(
+            "on_none",
+            lang,
+            date=label,
+            next_date=display_month_day(next_day.month, next_day.day, lang),
+        )
+        return Reply(
+            title=t("on_title", lang, date=label),
+            body=body,
+            fields=anniversary_fields(next_facts, next_day, lang),
+            sources=sources_of(next_facts),
+        )
+
+    # -- search ------------------------------------------------------------------------
+
+    async def search(self, context: CommandContext, args: str, lang: Lang) -> Reply:
+        if not args:
+            raise UsageError(t("err_search_empty", lang))
+        hits = self._store.search(args)
+        query = shorten(args, 60)
+        if not hits:
+            return Reply(
+                title=t("search_title", lang, query=query),
+                body=t("search_none", lang, query=query),
+                ephemeral=True,
+            )
+        shown = hits[:SEARCH_LIMIT]
+        fields = tuple(
+            Field(
+                name=f"{index}. {fact.title.get(lang)}",
+                value=f"{display_range(fact.date, fact.end_date, lang)} · `{fact.id}`\n"
+                f"{shorten(fact.text.get(lang), 160)}",
+            )
+            for index, fact in enumerate(shown, start=1)
+        )
+        buttons = tuple(
+            Button(
+                shorten(f"{index}. {fact.title.get(lang)}", BUTTON_LABEL_LIMIT), f"fact {fact.id}"
+            )
+            for index, fact in enumerate(shown, start=1)
+        )
+        return Reply(
+            title=t("search_title", lang, query=query),
+            body=t("search_more", lang, shown=len(shown), total=len(hits)),
+            fields=fields,
+            buttons=buttons,
+        )
+
+    # -- help --------------------------------------------------------------------------
+
+    async def help(self, context: CommandContext, args: str, lang: Lang) -> Reply:
+        fields = tuple(
+            Field(f"/alliance {command.usage}", f"{command.summary[lang]}\n`{command.example}`")
+            for command in self._router.commands
+        )
+        topics = ", ".join(TOPICS)
+        return Reply(
+            title=t("help_title", lang),
+            body=f"{t('help_intro', lang)}\n{t('help_topics', lang, topics=topics)}",
+            fields=fields,
+            ephemeral=True,
+        )
+
+
+def _in_days(days: int, lang: Lang) -> str:
+    return t("tomorrow", lang) if days == 1 else t("in_days", lang, n=days)
+
+
+def _same_day_in(year: int, month: int, day: int) -> date:
+    """``month``/``day`` in ``year``; 29 February falls back to the 28th in a common year."""
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return date(year, month, 28)

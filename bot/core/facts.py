@@ -1,0 +1,116 @@
+"""The fact model: dated events and people, as validated from ``facts/``."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+from bot.core.dates import FactDate
+from bot.core.i18n import Lang
+from bot.core.topics import TOPICS
+
+_JAPANESE_CHARACTER = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*\.[^\s]+$")
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+def _to_fact_date(value: Any) -> FactDate:
+    if isinstance(value, FactDate):
+        return value
+    if isinstance(value, int):  # an unquoted `date: 1941` reaches us as an int
+        value = str(value)
+    if not isinstance(value, str):
+        raise ValueError("a date must be written as YYYY-MM-DD, YYYY-MM or YYYY")
+    return FactDate.parse(value)
+
+
+DateField = Annotated[FactDate, BeforeValidator(_to_fact_date)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, arbitrary_types_allowed=True
+    )
+
+
+class Localized(_Strict):
+    """A text in both languages the bot speaks."""
+
+    en: str = Field(min_length=1)
+    ja: str = Field(min_length=1)
+
+    @field_validator("ja")
+    @classmethod
+    def _is_japanese(cls, value: str) -> str:
+        if not _JAPANESE_CHARACTER.search(value):
+            raise ValueError("the ja text has no Japanese in it")
+        return value
+
+    def get(self, lang: Lang) -> str:
+        """The text in ``lang``."""
+        return self.en if lang == "en" else self.ja
+
+
+class Source(_Strict):
+    """Where a fact can be checked."""
+
+    title: str = Field(min_length=1)
+    url: str
+
+    @field_validator("url")
+    @classmethod
+    def _is_web_address(cls, value: str) -> str:
+        if not _URL.match(value):
+            raise ValueError(f"'{value}' is not an http(s) address")
+        return value
+
+
+class Person(_Strict):
+    """Someone facts refer to by id."""
+
+    id: str = Field(pattern=SLUG_PATTERN)
+    name: Localized
+    role: Localized
+
+
+class Fact(_Strict):
+    """One dated event of the alliance's history."""
+
+    id: str = Field(pattern=SLUG_PATTERN)
+    date: DateField
+    end_date: DateField | None = None
+    title: Localized
+    text: Localized
+    tags: tuple[str, ...] = Field(min_length=1)
+    people: tuple[str, ...] = ()
+    place: Localized | None = None
+    sources: tuple[Source, ...] = Field(min_length=1)
+
+    @field_validator("tags")
+    @classmethod
+    def _known_tags(cls, tags: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [tag for tag in tags if tag not in TOPICS]
+        if unknown:
+            raise ValueError(f"unknown tag(s) {', '.join(unknown)}; use one of {', '.join(TOPICS)}")
+        return tags
+
+    @model_validator(mode="after")
+    def _end_not_before_start(self) -> Fact:
+        if self.end_date is not None and self.end_date.latest < self.date.earliest:
+            raise ValueError(f"end_date {self.end_date.iso()} is before date {self.date.iso()}")
+        return self
+
+    def json_record(self) -> dict[str, Any]:
+        """The fact as plain data, dates as written in the YAML."""
+        return {
+            "id": self.id,
+            "date": self.date.iso(),
+            "end_date": self.end_date.iso() if self.end_date else None,
+            "title": {"en": self.title.en, "ja": self.title.ja},
+            "text": {"en": self.text.en, "ja": self.text.ja},
+            "tags": list(self.tags),
+            "people": list(self.people),
+            "sources": [{"title": s.title, "url": s.url} for s in self.sources],
+        }

@@ -1,0 +1,130 @@
+"""UI strings in English and Japanese, and the choice of reply language from a locale."""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+Lang = Literal["en", "ja"]
+LANGUAGES: tuple[Lang, ...] = get_args(Lang)
+
+
+def language_for(locale: str | None, default: Lang) -> Lang:
+    """Map a platform locale (``ja``, ``ja-JP``, ``en-US``...) to a reply language."""
+    if locale:
+        head = locale.strip().lower().replace("_", "-").split("-", 1)[0]
+        for lang in LANGUAGES:
+            if head == lang:
+                return lang
+    return default
+
+
+def parse_language(value: str) -> Lang | None:
+    """Return the language named by ``value`` (``en``/``ja``), or None."""
+    lowered = value.strip().lower()
+    for lang in LANGUAGES:
+        if lowered == lang:
+            return lang
+    return None
+
+
+_STRINGS: dict[str, dict[Lang, str]] = {
+    "years_ago": {"en": "{n} years ago", "ja": "{n}年前"},
+    "this_year": {"en": "this year", "ja": "今年"},
+    "today_title": {
+        "en": "On this day — {date}",
+        "ja": "今日は何の日 — {date}",
+    },
+    "today_none": {
+        "en": "Nothing in the alliance's history falls on {date}. "
+        "The nearest anniversary is {next_date} ({when}):",
+        "ja": "{date}に当たる出来事はありません。いちばん近い記念日は{next_date}（{when}）です。",
+    },
+    "tomorrow": {"en": "tomorrow", "ja": "明日"},
+    "in_days": {"en": "in {n} days", "ja": "{n}日後"},
+    "on_title": {"en": "On {date} in alliance history", "ja": "{date}の出来事"},
+    "on_none": {
+        "en": "Nothing in the alliance's history falls on {date}. "
+        "The nearest anniversary after it is {next_date}:",
+        "ja": "{date}に当たる出来事はありません。その後でいちばん近いのは{next_date}です。",
+    },
+    "fact_title": {"en": "{title}", "ja": "{title}"},
+    "field_date": {"en": "Date", "ja": "日付"},
+    "field_topics": {"en": "Topics", "ja": "トピック"},
+    "field_people": {"en": "People", "ja": "人物"},
+    "field_place": {"en": "Place", "ja": "場所"},
+    "field_id": {"en": "ID", "ja": "ID"},
+    "button_another": {"en": "Another fact", "ja": "別の出来事"},
+    "button_another_topic": {"en": "Another on {topic}", "ja": "「{topic}」をもう一つ"},
+    "search_title": {"en": "Search: {query}", "ja": "検索: {query}"},
+    "search_none": {
+        "en": "No fact matches “{query}”. Try fewer or different words, "
+        "for example `/alliance search lend-lease`.",
+        "ja": "「{query}」に一致する出来事はありません。言葉を減らすか変えてみてください"
+        "（例: `/alliance search レンドリース`）。",
+    },
+    "search_more": {
+        "en": "Showing {shown} of {total} matches.",
+        "ja": "{total}件中{shown}件を表示。",
+    },
+    "help_title": {"en": "Alliance Bot — commands", "ja": "Alliance Bot — コマンド一覧"},
+    "help_intro": {
+        "en": "The history of the U.S.–Soviet alliance, 1941–1945, one fact at a time.",
+        "ja": "1941〜1945年の米ソ同盟の歴史を、一つずつ紹介します。",
+    },
+    "help_topics": {"en": "Topics: {topics}", "ja": "トピック: {topics}"},
+    "err_title": {"en": "I didn't understand that", "ja": "うまく受け取れませんでした"},
+    "err_unknown_command": {
+        "en": "There is no command “{name}”. Try `/alliance help` for the list.",
+        "ja": "「{name}」というコマンドはありません。`/alliance help` で一覧を表示できます。",
+    },
+    "err_empty": {
+        "en": "Tell me what to do, for example `/alliance today`. `/alliance help` lists everything.",
+        "ja": "コマンドを指定してください（例: `/alliance today`）。`/alliance help` で一覧を表示できます。",
+    },
+    "err_too_long": {
+        "en": "That message is too long ({length} characters); keep it under {limit}.",
+        "ja": "入力が長すぎます（{length}文字）。{limit}文字以内にしてください。",
+    },
+    "err_fact_arg": {
+        "en": "“{arg}” is neither a topic nor a fact id. Topics: {topics}. "
+        "Fact ids are shown by `/alliance search`.",
+        "ja": "「{arg}」はトピックでも出来事のIDでもありません。トピック: {topics}。"
+        "IDは `/alliance search` で確認できます。",
+    },
+    "err_date": {
+        "en": "“{arg}” is not a date I can read. Use a month and day such as "
+        "`06-22`, `June 22` or `22 June`.",
+        "ja": "「{arg}」は日付として読めません。`06-22`、`June 22`、`6月22日` のように月と日を指定してください。",
+    },
+    "err_date_missing": {
+        "en": "Which day? For example `/alliance on 06-22` or `/alliance on June 22`.",
+        "ja": "日付を指定してください（例: `/alliance on 06-22`、`/alliance on 6月22日`）。",
+    },
+    "err_search_empty": {
+        "en": "What should I search for? For example `/alliance search Yalta`.",
+        "ja": "検索する言葉を指定してください（例: `/alliance search ヤルタ`）。",
+    },
+    "err_extra_args": {
+        "en": "`/alliance {name}` takes no arguments; try just `/alliance {name}`.",
+        "ja": "`/alliance {name}` に引数は不要です。`/alliance {name}` だけを送ってください。",
+    },
+    "err_internal": {
+        "en": "Something went wrong on my side; the team has been told. Please try again.",
+        "ja": "内部でエラーが発生しました。お手数ですがもう一度お試しください。",
+    },
+}
+
+
+def t(key: str, lang: Lang, **values: object) -> str:
+    """Return the UI string ``key`` in ``lang`` with ``values`` filled in."""
+    return _STRINGS[key][lang].format(**values)
+
+
+def has_string(key: str) -> bool:
+    """Tell whether a UI string exists (used by tests to check both languages)."""
+    return key in _STRINGS
+
+
+def all_strings() -> dict[str, dict[Lang, str]]:
+    """Every UI string, for tests that check both languages are present."""
+    return {key: dict(value) for key, value in _STRINGS.items()}

@@ -1,0 +1,109 @@
+"""The shell adapter driven as a script: piped stdin, fixed --now, real subprocess."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURE_FACTS, REPO_ROOT
+
+NOW = "2026-06-22T10:00:00+00:00"
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(
+        f'[bot]\nfacts_dir = "{FIXTURE_FACTS}"\ndata_dir = "{tmp_path / "data"}"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def shell(config: Path, script: str, *extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "shell", "--config", str(config), "--now", NOW, *extra],
+        input=script,
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_today_on_barbarossa_day_in_both_languages(config: Path) -> None:
+    result = shell(config, "/alliance today\n:lang ja\n/alliance today\n")
+    assert result.returncode == 0, result.stderr
+    english, japanese = result.stdout.split(":lang ja")
+    assert "Germany invades the Soviet Union" in english and "85 years ago" in english
+    assert "バルバロッサ作戦" in japanese and "85年前" in japanese
+    assert "Source: Office of the Historian" in english
+
+
+def test_language_user_and_channel_flags(config: Path) -> None:
+    result = shell(
+        config, "/alliance today\n", "--lang", "ja", "--user", "kenji", "--channel", "#history"
+    )
+    assert "#history kenji> /alliance today" in result.stdout
+    assert "85年前" in result.stdout
+
+
+def test_wait_moves_the_day_and_time_moves_forward_only(config: Path) -> None:
+    script = ":wait 1d\n/alliance today\n:time 2026-01-01T00:00:00+00:00\n:time 2027-02-04T08:00\n"
+    script += "/alliance today\n"
+    result = shell(config, script)
+    parts = result.stdout.split(":time 2027-02-04T08:00")
+    assert "On this day — 23 June" in parts[0] and "nearest anniversary" in parts[0]
+    assert "only moves forward" in parts[0]
+    assert "Clock: 2027-02-04T08:00:00+00:00" in parts[1]
+    assert "The Yalta Conference" in parts[1] and "82 years ago" in parts[1]
+
+
+def test_click_presses_a_button_of_the_last_message(config: Path) -> None:
+    result = shell(config, ":click 1\n/alliance search Yalta\n:click 1\n:click 9\n")
+    assert "No message with buttons yet." in result.stdout
+    after_click = result.stdout.split("> :click 1")[2]
+    assert "** The Yalta Conference **" in after_click
+    assert "[1] Another fact" in after_click
+    assert "Usage: :click N, with N from 1 to 1" in result.stdout
+
+
+def test_meta_commands_and_bad_input_never_end_the_session(config: Path) -> None:
+    script = (
+        "\n".join(
+            [
+                ":user bob --admin",
+                ":channel history-club",
+                ":lang xx",
+                ":wait soon",
+                ":time never",
+                ":frobnicate",
+                "hello everyone",
+                "/alliance on 99-99",
+                "/alliance \u0000\u200b",
+                ":help",
+                "/alliance help",
+            ]
+        )
+        + "\n"
+    )
+    result = shell(config, script)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Now speaking as bob (admin)." in out
+    assert "#history-club bob> " in out
+    assert "Usage: :lang en|ja" in out and "Usage: :wait SECONDS" in out
+    assert "Usage: :time ISO8601" in out and "Unknown shell command ':frobnicate'" in out
+    assert "is not a date I can read" in out
+    assert ":click N" in out and "/alliance search <words>" in out
+    assert "Traceback" not in result.stderr
+
+
+def test_quit_stops_reading(config: Path) -> None:
+    result = shell(config, ":quit\n/alliance today\n")
+    assert result.returncode == 0
+    assert "On this day" not in result.stdout

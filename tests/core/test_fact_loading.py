@@ -1,0 +1,157 @@
+"""Every kind of bad fact file is rejected with its path and line."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from bot.core.dates import Precision
+from bot.core.fact_loading import FactDataError, load_fact_store
+
+PEOPLE = """\
+- id: stalin
+  name: {en: Joseph Stalin, ja: ヨシフ・スターリン}
+  role: {en: Soviet leader, ja: ソ連の指導者}
+"""
+
+GOOD_FACT = """\
+- id: good-fact
+  date: "1941-06-22"
+  title: {en: Germany invades the USSR, ja: ドイツがソ連に侵攻}
+  text: {en: The invasion begins., ja: 侵攻が始まった。}
+  tags: [eastern-front]
+  sources:
+    - {title: Office of the Historian, url: "https://history.state.gov/milestones/1937-1945/us-soviet"}
+"""
+
+
+def write_corpus(directory: Path, facts: str, people: str = PEOPLE) -> Path:
+    (directory / "people").mkdir(parents=True, exist_ok=True)
+    (directory / "people" / "people.yaml").write_text(people, encoding="utf-8")
+    path = directory / "events.yaml"
+    path.write_text(textwrap.dedent(facts), encoding="utf-8")
+    return path
+
+
+def problems_of(directory: Path) -> list[str]:
+    with pytest.raises(FactDataError) as caught:
+        load_fact_store(directory)
+    return [str(problem) for problem in caught.value.problems]
+
+
+def test_a_valid_file_loads_with_dates_at_their_written_precision(tmp_path: Path) -> None:
+    write_corpus(
+        tmp_path,
+        GOOD_FACT
+        + GOOD_FACT.replace("good-fact", "month-fact").replace('"1941-06-22"', '"1942-07"')
+        + GOOD_FACT.replace("good-fact", "year-fact").replace('"1941-06-22"', "1943"),
+    )
+    store = load_fact_store(tmp_path)
+    precisions = {fact.id: fact.date.precision for fact in store.facts}
+    assert precisions == {
+        "good-fact": Precision.DAY,
+        "month-fact": Precision.MONTH,
+        "year-fact": Precision.YEAR,
+    }
+
+
+@pytest.mark.parametrize(
+    ("change", "line", "expected"),
+    [
+        (('"1941-06-22"', '"1941-06-31"'), 2, "not a day of the calendar"),
+        (('"1941-06-22"', '"22/06/1941"'), 2, "YYYY-MM-DD"),
+        (('"1941-06-22"', '"1941-13"'), 2, "no month 13"),
+        (
+            ("  tags: [eastern-front]", '  end_date: "1941-06-01"\n  tags: [eastern-front]'),
+            1,
+            "end_date 1941-06-01 is before date 1941-06-22",
+        ),
+        (("ja: ドイツがソ連に侵攻}", "ja: Germany invades}"), 3, "no Japanese"),
+        (
+            (
+                "  title: {en: Germany invades the USSR, ja: ドイツがソ連に侵攻}",
+                "  title: {en: Germany invades the USSR}",
+            ),
+            3,
+            "missing required key 'title.ja'",
+        ),
+        (
+            ("  tags: [eastern-front]", "  tags: [eastern-front]\n  colour: red"),
+            6,
+            "unknown key 'colour'",
+        ),
+        (("  tags: [eastern-front]", "  tags: [naval-war]"), 5, "unknown tag(s) naval-war"),
+        (
+            (
+                "  sources:\n    - {title: Office of the Historian, url: "
+                '"https://history.state.gov/milestones/1937-1945/us-soviet"}',
+                "  sources: []",
+            ),
+            6,
+            "at least one source",
+        ),
+        (
+            ('url: "https://history.state.gov/milestones/1937-1945/us-soviet"', 'url: "ftp:/x"'),
+            7,
+            "not an http(s) address",
+        ),
+        (
+            ("  tags: [eastern-front]", "  tags: [eastern-front]\n  people: [trotsky]"),
+            1,
+            "unknown person 'trotsky'",
+        ),
+        (("- id: good-fact", "- id: Good Fact"), 1, "id: String should match pattern"),
+    ],
+)
+def test_each_kind_of_problem_names_its_file_and_line(
+    tmp_path: Path, change: tuple[str, str], line: int, expected: str
+) -> None:
+    old, new = change
+    assert old in GOOD_FACT
+    path = write_corpus(tmp_path, GOOD_FACT.replace(old, new))
+    problems = problems_of(tmp_path)
+    assert any(p.startswith(f"{path}:{line}: ") and expected in p for p in problems), problems
+
+
+def test_duplicate_ids_across_files_point_at_both_places(tmp_path: Path) -> None:
+    first = write_corpus(tmp_path, GOOD_FACT)
+    second = tmp_path / "more.yaml"
+    second.write_text("# another file\n" + GOOD_FACT, encoding="utf-8")
+    problems = problems_of(tmp_path)
+    assert problems == [
+        f"{second}:2: duplicate fact id 'good-fact' (first defined at {first}:1)"
+    ] or problems == [f"{first}:1: duplicate fact id 'good-fact' (first defined at {second}:2)"]
+
+
+def test_every_problem_in_a_file_is_reported_not_just_the_first(tmp_path: Path) -> None:
+    broken = GOOD_FACT.replace('"1941-06-22"', '"1941-02-30"') + GOOD_FACT.replace(
+        "good-fact", "second"
+    ).replace("  tags: [eastern-front]\n", "")
+    path = write_corpus(tmp_path, broken)
+    problems = problems_of(tmp_path)
+    assert len(problems) == 2
+    assert problems[0].startswith(f"{path}:2: fact 'good-fact'")
+    assert problems[1].startswith(f"{path}:8: fact 'second': missing required key 'tags'")
+
+
+def test_a_key_given_twice_is_an_error_not_a_silent_overwrite(tmp_path: Path) -> None:
+    path = write_corpus(tmp_path, GOOD_FACT.replace("  tags:", '  date: "1941-06-23"\n  tags:'))
+    assert f"{path}:5: fact 'good-fact': key 'date' is given twice" in problems_of(tmp_path)
+
+
+def test_broken_yaml_syntax_gives_the_line(tmp_path: Path) -> None:
+    path = write_corpus(tmp_path, GOOD_FACT + "- id: [unclosed\n")
+    problems = problems_of(tmp_path)
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{path}:9: not valid YAML")
+
+
+def test_a_file_that_is_not_a_list_is_rejected(tmp_path: Path) -> None:
+    path = write_corpus(tmp_path, "id: lonely\n")
+    assert problems_of(tmp_path) == [f"{path}:1: the file must be a list of fact entries"]
+
+
+def test_an_empty_directory_is_bad_data(tmp_path: Path) -> None:
+    assert "no fact files" in problems_of(tmp_path)[0]

@@ -1,0 +1,82 @@
+"""Settings come from TOML, secrets only from the environment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, async_database_url, load_settings
+from tests.conftest import REPO_ROOT
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_example_config_loads_with_its_documented_defaults() -> None:
+    settings = load_settings(REPO_ROOT / "config.example.toml", {})
+    assert settings.bot.language == "en"
+    assert settings.database_url.startswith("sqlite+aiosqlite:///")
+    assert not settings.discord.enabled and not settings.slack.enabled
+
+
+def test_secrets_come_from_the_environment(tmp_path: Path) -> None:
+    env = {"DISCORD_TOKEN": "abc", "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": " s "}
+    settings = load_settings(write(tmp_path, ""), env)
+    assert settings.secrets.discord_token is not None
+    assert settings.secrets.discord_token.get_secret_value() == "abc"
+    assert settings.secrets.slack_signing_secret is not None
+    assert settings.secrets.slack_signing_secret.get_secret_value() == "s"
+    assert settings.secrets.slack_app_token is None
+    assert "abc" not in repr(settings) and "abc" not in str(settings.model_dump())
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['[discord]\ntoken = "abc"\n', '[secrets]\ndiscord_token = "abc"\n'],
+)
+def test_a_secret_in_the_file_is_refused(tmp_path: Path, text: str) -> None:
+    with pytest.raises(ConfigError):
+        load_settings(write(tmp_path, text), {})
+
+
+def test_database_url_from_the_environment_wins(tmp_path: Path) -> None:
+    path = write(tmp_path, '[database]\nurl = "sqlite:///x.db"\n')
+    settings = load_settings(path, {"ALLIANCE_DATABASE_URL": "postgresql://u:p@localhost/db"})
+    assert settings.database_url == "postgresql+asyncpg://u:p@localhost/db"
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("sqlite:///data/bot.db", "sqlite+aiosqlite:///data/bot.db"),
+        ("postgres://u@h/db", "postgresql+asyncpg://u@h/db"),
+        ("postgresql+asyncpg://u@h/db", "postgresql+asyncpg://u@h/db"),
+    ],
+)
+def test_urls_map_to_async_drivers(url: str, expected: str) -> None:
+    assert async_database_url(url) == expected
+
+
+def test_unsupported_database_is_a_clear_error() -> None:
+    with pytest.raises(ConfigError, match="mysql"):
+        async_database_url("mysql://u@h/db")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('[bot]\ntimezone = "Mars/Olympus"\n', "unknown time zone"),
+        ('[bot]\nlanguage = "fr"\n', "bot.language"),
+        ("[bot\n", "not valid TOML"),
+        ("[slack]\nport = 0\n", "slack.port"),
+    ],
+)
+def test_bad_settings_name_the_file_and_key(tmp_path: Path, text: str, expected: str) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError, match=expected) as caught:
+        load_settings(path, {})
+    assert str(path) in str(caught.value)
