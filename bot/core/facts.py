@@ -12,6 +12,9 @@ from bot.core.i18n import Lang
 from bot.core.topics import TOPICS
 
 _JAPANESE_CHARACTER = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+_CJK = r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]"
+# YAML folding (`>-`) turns a line break into a space, which Japanese does not use.
+_SPACE_BESIDE_JAPANESE = re.compile(rf"(?<={_CJK})\s+|\s+(?={_CJK})")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*\.[^\s]+$")
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
@@ -46,7 +49,7 @@ class Localized(_Strict):
     def _is_japanese(cls, value: str) -> str:
         if not _JAPANESE_CHARACTER.search(value):
             raise ValueError("the ja text has no Japanese in it")
-        return value
+        return _SPACE_BESIDE_JAPANESE.sub("", value)
 
     def get(self, lang: Lang) -> str:
         """The text in ``lang``."""

@@ -155,3 +155,15 @@ def test_a_file_that_is_not_a_list_is_rejected(tmp_path: Path) -> None:
 
 def test_an_empty_directory_is_bad_data(tmp_path: Path) -> None:
     assert "no fact files" in problems_of(tmp_path)[0]
+
+
+def test_folded_japanese_lines_join_without_a_space(tmp_path: Path) -> None:
+    folded = GOOD_FACT.replace(
+        "  text: {en: The invasion begins., ja: 侵攻が始まった。}",
+        "  text:\n    en: >-\n      The invasion\n      begins.\n    ja: >-\n      ドイツ中央軍\n"
+        "      集団が侵攻した。 W・アヴェレル・ハリマンも\n      Moscow にいた。",
+    )
+    write_corpus(tmp_path, folded)
+    fact = load_fact_store(tmp_path).facts[0]
+    assert fact.text.en == "The invasion begins."
+    assert fact.text.ja == "ドイツ中央軍集団が侵攻した。W・アヴェレル・ハリマンもMoscowにいた。"
