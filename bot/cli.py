@@ -45,6 +45,11 @@ def _parser() -> argparse.ArgumentParser:
     health = commands.add_parser("health", help="exit 0 if a running bot's heartbeat is fresh")
     health.add_argument("--config", type=Path, help="configuration file (TOML)")
 
+    database = commands.add_parser("db", help="database maintenance")
+    database_commands = database.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    upgrade = database_commands.add_parser("upgrade", help="apply pending migrations")
+    upgrade.add_argument("--config", type=Path, help="configuration file (TOML)")
+
     facts = commands.add_parser("facts", help="check and list the fact files")
     fact_commands = facts.add_subparsers(dest="facts_command", required=True, metavar="ACTION")
     validate = fact_commands.add_parser("validate", help="check every fact file")
@@ -101,8 +106,8 @@ def _load(config: Path | None) -> Settings:
 
 
 def _shell(args: argparse.Namespace) -> int:
-    from bot.adapters.shell import ShellAdapter, default_speaker, parse_moment
-    from bot.app import build_core
+    from bot.adapters.shell import ShellAdapter, ShellChatPort, default_speaker, parse_moment
+    from bot.app import running_core
     from bot.core.clock import SimulatedClock
 
     settings = _load(args.config)
@@ -114,10 +119,15 @@ def _shell(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    core = build_core(settings)
     speaker = default_speaker(args.user, args.channel, args.lang or settings.bot.language)
-    shell = ShellAdapter(core, SimulatedClock(start), sys.stdout, speaker)
-    return asyncio.run(shell.run(sys.stdin, interactive=sys.stdin.isatty()))
+    port = ShellChatPort(sys.stdout)
+
+    async def session() -> int:
+        async with running_core(settings, {port.platform: port}) as core:
+            shell = ShellAdapter(core, SimulatedClock(start), sys.stdout, speaker)
+            return await shell.run(sys.stdin, interactive=sys.stdin.isatty())
+
+    return asyncio.run(session())
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -135,6 +145,15 @@ def _run(args: argparse.Namespace) -> int:
         "The Discord and Slack adapters are not built yet; use: alliance-bot shell", file=sys.stderr
     )
     return EXIT_USAGE
+
+
+def _db_upgrade(args: argparse.Namespace) -> int:
+    from bot.storage.database import run_upgrade
+
+    settings = _load(args.config)
+    run_upgrade(settings.database_url)
+    print("database is up to date")
+    return EXIT_OK
 
 
 def _health(args: argparse.Namespace) -> int:
@@ -161,6 +180,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _shell(args)
         if args.command == "health":
             return _health(args)
+        if args.command == "db":
+            return _db_upgrade(args)
         return _run(args)
     except ConfigError as error:
         print(f"configuration error: {error}", file=sys.stderr)

@@ -15,10 +15,11 @@ from datetime import UTC, datetime, timedelta
 from typing import TextIO
 
 from bot.app import Core
-from bot.core.clock import SimulatedClock
+from bot.core.clock import SimulatedClock, TimerHandle
 from bot.core.commands import COMMAND_PREFIX
 from bot.core.context import Channel, CommandContext, User
 from bot.core.i18n import Lang, parse_language
+from bot.core.ports import PostTarget
 from bot.core.replies import Button, Reply
 
 PLATFORM = "shell"
@@ -72,6 +73,25 @@ def render_text(reply: Reply, channel: str) -> str:
     return "\n".join(lines)
 
 
+class ShellChatPort:
+    """Posts the bot makes on its own (daily posts) appear in the terminal."""
+
+    platform = PLATFORM
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+
+    def serves(self, tenant: str) -> bool:
+        return True
+
+    async def post(self, target: PostTarget, reply: Reply, key: str) -> None:
+        print(render_text(reply, target.channel_name), file=self._out, flush=True)
+
+    async def was_posted(self, target: PostTarget, key: str) -> bool:
+        # A terminal keeps no history the next process could consult.
+        return False
+
+
 @dataclass(frozen=True)
 class Speaker:
     """Who is typing, where, and in which language."""
@@ -90,6 +110,7 @@ class ShellAdapter:
         self._out = out
         self._speaker = speaker
         self._last_buttons: tuple[Button, ...] = ()
+        self._daily_timer: TimerHandle | None = None
 
     @property
     def prompt(self) -> str:
@@ -130,8 +151,24 @@ class ShellAdapter:
             return await self._meta(text)
         if text.lower() == COMMAND_PREFIX or text.lower().startswith(COMMAND_PREFIX + " "):
             await self.run_command(text)
+            # A command may have changed a subscription: plan the next daily post again.
+            await self._plan_daily_posts()
         # Plain chat lines are messages in the channel; nothing listens to them yet.
         return True
+
+    async def _send_due_posts(self) -> None:
+        await self._core.poster.run_due(self._clock.now())
+        await self._plan_daily_posts()
+
+    async def _plan_daily_posts(self) -> None:
+        # The same poster as in production, woken by the simulated clock instead of
+        # APScheduler, so :wait and :time fire daily posts at their exact moments.
+        if self._daily_timer is not None:
+            self._daily_timer.cancel()
+        wake_at = await self._core.poster.next_wakeup(self._clock.now())
+        self._daily_timer = (
+            self._clock.call_at(wake_at, self._send_due_posts) if wake_at is not None else None
+        )
 
     async def _meta(self, text: str) -> bool:
         name, _, args = text[1:].partition(" ")
@@ -212,6 +249,8 @@ class ShellAdapter:
             import readline  # noqa: F401 - line editing and history for input()
 
             self.say("Alliance Bot shell. Type /alliance help, or :help for shell commands.")
+        # Posts that fell due while the shell was not running go out first (within the grace).
+        await self._send_due_posts()
         try:
             while True:
                 if interactive:

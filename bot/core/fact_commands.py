@@ -3,47 +3,21 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable
 from datetime import date
 
-from bot.core.anniversaries import anniversaries_on, next_anniversary, years_since
+from bot.core.anniversaries import next_anniversary
+from bot.core.anniversary_replies import AnniversaryReplies, anniversary_fields, sources_of
 from bot.core.commands import Command, CommandRouter, UsageError
 from bot.core.context import CommandContext
 from bot.core.dates import display_month_day, display_range, parse_month_day
 from bot.core.fact_store import FactStore
 from bot.core.facts import Fact
 from bot.core.i18n import Lang, t
-from bot.core.replies import Button, Field, Reply, SourceLink, shorten
+from bot.core.replies import Button, Field, Reply, shorten
 from bot.core.topics import TOPICS, find_topic, topic_label
 
 SEARCH_LIMIT = 5
-FIELD_TEXT_LIMIT = 900  # Discord embed field values stop at 1024 characters
 BUTTON_LABEL_LIMIT = 60
-
-
-def sources_of(facts: Iterable[Fact]) -> tuple[SourceLink, ...]:
-    """Every distinct source of ``facts``, in order."""
-    links: dict[str, SourceLink] = {}
-    for fact in facts:
-        for source in fact.sources:
-            links.setdefault(source.url, SourceLink(source.title, source.url))
-    return tuple(links.values())
-
-
-def anniversary_field(fact: Fact, day: date, lang: Lang) -> Field:
-    """One fact as a field headed by its date and how long ago it was."""
-    years = years_since(fact, day)
-    ago = t("years_ago", lang, n=years) if years else t("this_year", lang)
-    when = display_range(fact.date, fact.end_date, lang)
-    return Field(
-        name=f"{when} · {ago} — {fact.title.get(lang)}",
-        value=shorten(fact.text.get(lang), FIELD_TEXT_LIMIT),
-    )
-
-
-def anniversary_fields(facts: Iterable[Fact], day: date, lang: Lang) -> tuple[Field, ...]:
-    """Fields for every fact remembered on ``day``."""
-    return tuple(anniversary_field(fact, day, lang) for fact in facts)
 
 
 class FactCommands:
@@ -52,6 +26,7 @@ class FactCommands:
     def __init__(self, store: FactStore, rng: random.Random) -> None:
         self._store = store
         self._rng = rng
+        self._days = AnniversaryReplies(store)
 
     def register(self, router: CommandRouter) -> None:
         """Add these commands to ``router``."""
@@ -153,36 +128,7 @@ class FactCommands:
         if args:
             raise UsageError(t("err_extra_args", lang, name="today"))
         local_day = context.now.astimezone(context.timezone).date()
-        return self.day_reply(local_day, lang)
-
-    def day_reply(self, day: date, lang: Lang) -> Reply:
-        """The anniversaries of ``day``; never empty: falls back to the nearest one after it."""
-        title = t("today_title", lang, date=display_month_day(day.month, day.day, lang))
-        facts = anniversaries_on(self._store, day)
-        if facts:
-            return Reply(
-                title=title,
-                body="",
-                fields=anniversary_fields(facts, day, lang),
-                sources=sources_of(facts),
-            )
-        upcoming = next_anniversary(self._store, day)
-        if upcoming is None:  # only with an empty store, which validation forbids
-            return Reply(title=title, body=t("err_internal", lang))
-        next_day, next_facts = upcoming
-        body = t(
-            "today_none",
-            lang,
-            date=display_month_day(day.month, day.day, lang),
-            next_date=display_month_day(next_day.month, next_day.day, lang),
-            when=_in_days((next_day - day).days, lang),
-        )
-        return Reply(
-            title=title,
-            body=body,
-            fields=anniversary_fields(next_facts, next_day, lang),
-            sources=sources_of(next_facts),
-        )
+        return self._days.reply(local_day, lang)
 
     async def on(self, context: CommandContext, args: str, lang: Lang) -> Reply:
         if not args:
@@ -269,10 +215,6 @@ class FactCommands:
             fields=fields,
             ephemeral=True,
         )
-
-
-def _in_days(days: int, lang: Lang) -> str:
-    return t("tomorrow", lang) if days == 1 else t("in_days", lang, n=days)
 
 
 def _same_day_in(year: int, month: int, day: int) -> date:

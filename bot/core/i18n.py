@@ -108,6 +108,66 @@ _STRINGS: dict[str, dict[Lang, str]] = {
         "en": "`/alliance {name}` takes no arguments; try just `/alliance {name}`.",
         "ja": "`/alliance {name}` に引数は不要です。`/alliance {name}` だけを送ってください。",
     },
+    "daily_footer": {
+        "en": "Daily post · /alliance subscription shows the settings",
+        "ja": "毎日の投稿 · 設定は /alliance subscription で確認できます",
+    },
+    "sub_admin_only": {
+        "en": "Only server admins (Manage Server or Manage Channels; on Slack, workspace admins) can change the daily post. Nothing was changed.",
+        "ja": "毎日の投稿を設定できるのはサーバー管理者（「サーバー管理」または「チャンネルの管理」権限、Slackではワークスペース管理者）だけです。設定は変更されていません。",
+    },
+    "sub_bad_time": {
+        "en": "“{value}” is not a time. Use 24-hour HH:MM, for example `time 09:00` or `time 18:30`.",
+        "ja": "「{value}」は時刻として読めません。`time 09:00` や `time 18:30` のように24時間制のHH:MMで指定してください。",
+    },
+    "sub_bad_zone": {
+        "en": "“{value}” is not a time zone I know. Use an IANA name such as `Europe/London` or `Asia/Tokyo`.{suggestions}",
+        "ja": "「{value}」というタイムゾーンはありません。`Europe/London` や `Asia/Tokyo` のようなIANA名で指定してください。{suggestions}",
+    },
+    "sub_zone_suggestions": {"en": " Did you mean: {names}?", "ja": " 候補: {names}"},
+    "sub_bad_language": {
+        "en": "“{value}” is not a language I speak. Use `language en` or `language ja`.",
+        "ja": "「{value}」には対応していません。`language en` または `language ja` を指定してください。",
+    },
+    "sub_bad_option": {
+        "en": "I don't understand “{value}”. Use `/alliance subscribe [time HH:MM] [timezone Area/City] [language en|ja]`, e.g. `/alliance subscribe time 08:30 timezone Asia/Tokyo language ja`.",
+        "ja": "「{value}」は解釈できません。`/alliance subscribe [time HH:MM] [timezone 地域/都市] [language en|ja]` の形で指定してください（例: `/alliance subscribe time 08:30 timezone Asia/Tokyo language ja`）。",
+    },
+    "sub_created": {
+        "en": "Subscribed #{channel} to the daily post",
+        "ja": "#{channel} で毎日の投稿を開始しました",
+    },
+    "sub_updated": {
+        "en": "Updated the daily post of #{channel}",
+        "ja": "#{channel} の毎日の投稿の設定を更新しました",
+    },
+    "sub_removed": {
+        "en": "#{channel} will no longer get the daily post.",
+        "ja": "#{channel} への毎日の投稿を停止しました。",
+    },
+    "sub_none": {
+        "en": "#{channel} has no daily post. An admin can start one with `/alliance subscribe`.",
+        "ja": "#{channel} では毎日の投稿は設定されていません。管理者は `/alliance subscribe` で開始できます。",
+    },
+    "sub_title": {"en": "Daily post in #{channel}", "ja": "#{channel} の毎日の投稿"},
+    "sub_field_time": {"en": "Time", "ja": "時刻"},
+    "sub_field_language": {"en": "Language", "ja": "言語"},
+    "sub_field_next": {"en": "Next post", "ja": "次回の投稿"},
+    "sub_field_last": {"en": "Last delivery", "ja": "前回の配信"},
+    "sub_field_problem": {"en": "Problem", "ja": "問題"},
+    "sub_paused": {
+        "en": "Paused: {reason}. An admin can resume it with `/alliance subscribe`.",
+        "ja": "停止中: {reason}。管理者が `/alliance subscribe` を実行すると再開します。",
+    },
+    "sub_never": {"en": "none yet", "ja": "まだありません"},
+    "delivery_sent": {"en": "sent", "ja": "送信済み"},
+    "delivery_claimed": {"en": "sending", "ja": "送信中"},
+    "delivery_retry": {"en": "retrying", "ja": "再試行中"},
+    "delivery_failed": {"en": "failed", "ja": "失敗"},
+    "delivery_skipped": {
+        "en": "skipped (too late after downtime)",
+        "ja": "スキップ（停止時間が長すぎたため）",
+    },
     "err_internal": {
         "en": "Something went wrong on my side; the team has been told. Please try again.",
         "ja": "内部でエラーが発生しました。お手数ですがもう一度お試しください。",

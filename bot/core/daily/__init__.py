@@ -1,0 +1,1 @@
+"""Daily "on this day" posts: schedule math, subscriptions, exactly-once delivery."""

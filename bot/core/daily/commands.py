@@ -1,0 +1,259 @@
+"""``subscribe``, ``unsubscribe`` and ``subscription``: admins manage a channel's daily post."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from rapidfuzz import process
+
+from bot.core.commands import Command, CommandRouter, UsageError
+from bot.core.context import CommandContext
+from bot.core.daily.model import ChannelKey, DeliveryRecord, Subscription
+from bot.core.dates import FactDate
+from bot.core.i18n import Lang, parse_language, t
+from bot.core.replies import Field, Reply
+from bot.storage.deliveries import DeliveryRepository
+from bot.storage.subscriptions import SubscriptionRepository
+
+_TIME = re.compile(r"^(\d{1,2})[:h.](\d{2})$")
+_OPTION_NAMES = {
+    "time": "time",
+    "at": "time",
+    "時刻": "time",
+    "timezone": "timezone",
+    "tz": "timezone",
+    "zone": "timezone",
+    "language": "language",
+    "lang": "language",
+    "言語": "language",
+}
+
+
+@dataclass(frozen=True)
+class SubscribeOptions:
+    hour: int
+    minute: int
+    timezone: str
+    language: Lang
+
+
+@cache
+def _zones_by_folded_name() -> dict[str, str]:
+    return {name.casefold(): name for name in available_timezones()}
+
+
+def find_zone(value: str) -> str | None:
+    """The IANA zone named by ``value``, forgiving case (``asia/tokyo``)."""
+    name = _zones_by_folded_name().get(value.strip().casefold())
+    if name is None:
+        return None
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    return name
+
+
+def suggest_zones(value: str, limit: int = 3) -> list[str]:
+    """Zone names close to a misspelt one (``Asia/Tokio`` → ``Asia/Tokyo``)."""
+    matches = process.extract(value, sorted(available_timezones()), limit=limit, score_cutoff=60)
+    return [name for name, _score, _index in matches]
+
+
+def parse_time(value: str) -> tuple[int, int] | None:
+    match = _TIME.match(value.strip())
+    if not match:
+        return None
+    hour, minute = int(match.group(1)), int(match.group(2))
+    if hour > 23 or minute > 59:
+        return None
+    return hour, minute
+
+
+def parse_subscribe_args(args: str, defaults: SubscribeOptions, lang: Lang) -> SubscribeOptions:
+    """Read ``[time HH:MM] [timezone Area/City] [language en|ja]`` in any order.
+
+    ``key value``, ``key=value`` and bare values (recognised by their shape) all work.
+    """
+    hour, minute, zone, language = (
+        defaults.hour,
+        defaults.minute,
+        defaults.timezone,
+        defaults.language,
+    )
+    words = args.replace("=", " ").split()
+    index = 0
+    while index < len(words):
+        word = words[index]
+        option = _OPTION_NAMES.get(word.lower())
+        if option is not None:
+            if index + 1 >= len(words):
+                raise UsageError(t("sub_bad_option", lang, value=word))
+            value = words[index + 1]
+            index += 2
+        else:
+            value = word
+            index += 1
+            option = _guess_option(value)
+        if option == "time":
+            parsed = parse_time(value)
+            if parsed is None:
+                raise UsageError(t("sub_bad_time", lang, value=value[:40]))
+            hour, minute = parsed
+        elif option == "timezone":
+            found = find_zone(value)
+            if found is None:
+                suggestions = suggest_zones(value)
+                hint = (
+                    t("sub_zone_suggestions", lang, names=", ".join(suggestions))
+                    if suggestions
+                    else ""
+                )
+                raise UsageError(t("sub_bad_zone", lang, value=value[:60], suggestions=hint))
+            zone = found
+        elif option == "language":
+            chosen = parse_language(value)
+            if chosen is None:
+                raise UsageError(t("sub_bad_language", lang, value=value[:20]))
+            language = chosen
+        else:
+            raise UsageError(t("sub_bad_option", lang, value=value[:40]))
+    return SubscribeOptions(hour, minute, zone, language)
+
+
+def _guess_option(value: str) -> str | None:
+    if _TIME.match(value) or value[:1].isdigit():
+        return "time"
+    if "/" in value or value.upper() == "UTC":
+        return "timezone"
+    if parse_language(value) is not None:
+        return "language"
+    return None
+
+
+class SubscriptionCommands:
+    """Manage a channel's daily post. Writes are for admins only."""
+
+    def __init__(
+        self,
+        subscriptions: SubscriptionRepository,
+        deliveries: DeliveryRepository,
+        defaults: SubscribeOptions,
+    ) -> None:
+        self._subscriptions = subscriptions
+        self._deliveries = deliveries
+        self._defaults = defaults
+
+    def register(self, router: CommandRouter) -> None:
+        for command in (
+            Command(
+                "subscribe",
+                self.subscribe,
+                "subscribe [time HH:MM] [timezone Area/City] [language en|ja]",
+                {
+                    "en": "(Admins) Post this channel's anniversaries every day at a local time.",
+                    "ja": "（管理者）毎日決まった時刻にこのチャンネルへ記念日を投稿。",
+                },
+                "/alliance subscribe time 08:30 timezone Asia/Tokyo language ja",
+            ),
+            Command(
+                "unsubscribe",
+                self.unsubscribe,
+                "unsubscribe",
+                {
+                    "en": "(Admins) Stop the daily post in this channel.",
+                    "ja": "（管理者）このチャンネルへの毎日の投稿を停止。",
+                },
+                "/alliance unsubscribe",
+            ),
+            Command(
+                "subscription",
+                self.subscription,
+                "subscription",
+                {
+                    "en": "This channel's daily-post settings, next post and last delivery.",
+                    "ja": "このチャンネルの毎日の投稿の設定・次回・前回の配信を表示。",
+                },
+                "/alliance subscription",
+            ),
+        ):
+            router.register(command)
+
+    @staticmethod
+    def _channel(context: CommandContext) -> ChannelKey:
+        return ChannelKey(context.channel.platform, context.channel.tenant, context.channel.id)
+
+    async def subscribe(self, context: CommandContext, args: str, lang: Lang) -> Reply:
+        if not context.user.is_admin:
+            return Reply(body=t("sub_admin_only", lang), ephemeral=True, is_error=True)
+        options = parse_subscribe_args(args, self._defaults, lang)
+        current = await self._subscriptions.get(self._channel(context))
+        subscription = Subscription(
+            channel=self._channel(context),
+            channel_name=context.channel.name,
+            hour=options.hour,
+            minute=options.minute,
+            timezone=options.timezone,
+            language=options.language,
+            daily_question=current.daily_question if current else False,
+            active_since=context.now,
+            paused_reason=None,
+        )
+        saved, created = await self._subscriptions.upsert(
+            subscription, context.user.id, context.now
+        )
+        reply = await self._status(saved, context.now, lang)
+        title = t("sub_created" if created else "sub_updated", lang, channel=context.channel.name)
+        return Reply(title=title, body=reply.body, fields=reply.fields)
+
+    async def unsubscribe(self, context: CommandContext, args: str, lang: Lang) -> Reply:
+        if not context.user.is_admin:
+            return Reply(body=t("sub_admin_only", lang), ephemeral=True, is_error=True)
+        if not await self._subscriptions.remove(self._channel(context)):
+            return Reply(body=t("sub_none", lang, channel=context.channel.name), ephemeral=True)
+        return Reply(body=t("sub_removed", lang, channel=context.channel.name))
+
+    async def subscription(self, context: CommandContext, args: str, lang: Lang) -> Reply:
+        current = await self._subscriptions.get(self._channel(context))
+        if current is None:
+            return Reply(body=t("sub_none", lang, channel=context.channel.name), ephemeral=True)
+        return await self._status(current, context.now, lang)
+
+    async def _status(self, subscription: Subscription, now: datetime, lang: Lang) -> Reply:
+        zone = subscription.post_time.zone
+        next_post = subscription.post_time.next_after(now).astimezone(zone)
+        last = await self._deliveries.last_for(subscription.channel)
+        fields = [
+            Field(
+                t("sub_field_time", lang),
+                f"{subscription.hour:02d}:{subscription.minute:02d} ({subscription.timezone})",
+                True,
+            ),
+            Field(t("sub_field_language", lang), subscription.language, True),
+            Field(
+                t("sub_field_next", lang), f"{next_post:%Y-%m-%d %H:%M} {next_post.tzname()}", True
+            ),
+            Field(t("sub_field_last", lang), _describe_delivery(last, lang), False),
+        ]
+        body = ""
+        if subscription.paused_reason:
+            body = t("sub_paused", lang, reason=subscription.paused_reason)
+            fields.append(Field(t("sub_field_problem", lang), subscription.paused_reason, False))
+        elif last is not None and last.error:
+            fields.append(Field(t("sub_field_problem", lang), last.error, False))
+        return Reply(
+            title=t("sub_title", lang, channel=subscription.channel_name),
+            body=body,
+            fields=tuple(fields),
+        )
+
+
+def _describe_delivery(record: DeliveryRecord | None, lang: Lang) -> str:
+    if record is None:
+        return t("sub_never", lang)
+    day = FactDate(record.local_date.year, record.local_date.month, record.local_date.day)
+    return f"{day.display(lang)} · {t('delivery_' + record.status, lang)}"

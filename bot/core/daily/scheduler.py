@@ -1,0 +1,65 @@
+"""APScheduler drives the clock in production; the database decides what is due.
+
+Each process runs its own scheduler: APScheduler's job stores cannot be shared between
+processes, so exactly-once delivery rests on the claims in the database, and the scheduler
+only makes every process look often enough.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.core.clock import Clock
+from bot.core.daily.poster import DailyPoster
+
+log = logging.getLogger(__name__)
+
+JOB_ID = "daily-posts"
+
+
+class DailyPostScheduler:
+    """Owns the APScheduler instance and its one job: start it, stop it."""
+
+    def __init__(self, poster: DailyPoster, clock: Clock, poll_seconds: float) -> None:
+        self._poster = poster
+        self._clock = clock
+        self._poll_seconds = poll_seconds
+        self._scheduler = AsyncIOScheduler(timezone=UTC)
+        self.runs = 0
+
+    async def _run(self) -> None:
+        try:
+            report = await self._poster.run_due(self._clock.now())
+            if report.sent or report.failed or report.skipped:
+                log.info(
+                    "daily posts: %d sent, %d retrying, %d failed, %d skipped",
+                    len(report.sent),
+                    len(report.retrying),
+                    len(report.failed),
+                    len(report.skipped),
+                )
+        except Exception:  # the next run tries again; one bad run must not stop the job
+            log.exception("daily post run failed")
+        finally:
+            self.runs += 1
+
+    def start(self) -> None:
+        """Start polling now (which also catches up after downtime), then every interval."""
+        self._scheduler.add_job(
+            self._run,
+            "interval",
+            seconds=self._poll_seconds,
+            id=JOB_ID,
+            next_run_time=datetime.now(UTC),
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=None,
+        )
+        self._scheduler.start()
+
+    def stop(self) -> None:
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
