@@ -68,8 +68,11 @@ async def test_ten_random_days_never_get_an_empty_reply(corpus: FactStore) -> No
     for _ in range(10):
         day = date(2026, 1, 1) + timedelta(days=rng.randrange(365))
         context = CommandContext(
-            User("u", "u"), Channel("test", "t", "c", "c"), "en",
-            datetime(day.year, day.month, day.day, 12, tzinfo=UTC), ZoneInfo("UTC"),
+            User("u", "u"),
+            Channel("test", "t", "c", "c"),
+            "en",
+            datetime(day.year, day.month, day.day, 12, tzinfo=UTC),
+            ZoneInfo("UTC"),
         )
         reply = await router.handle(context, "today")
         assert reply.fields, day

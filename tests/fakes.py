@@ -1,0 +1,53 @@
+"""Fakes for what lives on the internet: a chat platform that records what it is sent."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+from bot.core.ports import PermanentDeliveryError, PostTarget, TransientDeliveryError
+from bot.core.replies import Reply
+
+
+@dataclass
+class RecordedPost:
+    target: PostTarget
+    reply: Reply
+    key: str
+
+
+@dataclass
+class FakeChatPort:
+    """A platform that keeps every post, and can be told to fail or to hold posts."""
+
+    platform: str = "test"
+    posts: list[RecordedPost] = field(default_factory=list)
+    # channel id → errors to raise on the next posts there, in order
+    failures: dict[str, list[Exception]] = field(default_factory=dict)
+    tenants: set[str] | None = None
+    gate: asyncio.Event | None = None
+
+    def serves(self, tenant: str) -> bool:
+        return self.tenants is None or tenant in self.tenants
+
+    async def post(self, target: PostTarget, reply: Reply, key: str) -> None:
+        if self.gate is not None:
+            await self.gate.wait()
+        pending = self.failures.get(target.channel_id)
+        if pending:
+            raise pending.pop(0)
+        self.posts.append(RecordedPost(target, reply, key))
+
+    async def was_posted(self, target: PostTarget, key: str) -> bool:
+        return any(post.key == key for post in self.posts)
+
+    def channels(self) -> list[str]:
+        return [post.target.channel_id for post in self.posts]
+
+
+def rate_limited(retry_after: float) -> TransientDeliveryError:
+    return TransientDeliveryError("429 Too Many Requests", retry_after=retry_after)
+
+
+def channel_gone() -> PermanentDeliveryError:
+    return PermanentDeliveryError("Unknown Channel (the channel was deleted)")

@@ -1,0 +1,291 @@
+"""Daily posts against a real database (SQLite file and PostgreSQL): exactly once per channel
+per local day through retries, failures, downtime, crashes and concurrent processes."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.core.anniversary_replies import AnniversaryReplies
+from bot.core.daily.model import ChannelKey, Subscription
+from bot.core.daily.poster import DailyPoster, DeliveryPolicy
+from bot.core.fact_store import FactStore
+from bot.storage.database import Database
+from bot.storage.deliveries import DeliveryRepository
+from bot.storage.subscriptions import SubscriptionRepository
+from bot.storage.tables import DeliveryRow
+from tests.fakes import FakeChatPort, channel_gone, rate_limited
+
+SUBSCRIBED_AT = datetime(2026, 6, 21, 20, 0, tzinfo=UTC)
+NINE_UTC_22_JUNE = datetime(2026, 6, 22, 9, 0, tzinfo=UTC)
+
+
+def channel(number: int, tenant: str = "guild-1") -> ChannelKey:
+    return ChannelKey("test", tenant, f"chan-{number}")
+
+
+def subscription(
+    key: ChannelKey, zone: str = "UTC", hour: int = 9, minute: int = 0, language: str = "en"
+) -> Subscription:
+    return Subscription(
+        key,
+        key.channel_id,
+        hour,
+        minute,
+        zone,
+        language,  # type: ignore[arg-type]
+        False,
+        SUBSCRIBED_AT,
+        None,
+    )
+
+
+async def subscribe(database: Database, *subs: Subscription) -> None:
+    repository = SubscriptionRepository(database)
+    for sub in subs:
+        await repository.upsert(sub, "admin", SUBSCRIBED_AT)
+
+
+def poster(
+    database: Database, store: FactStore, port: FakeChatPort, worker: str = "w1", **policy: object
+) -> DailyPoster:
+    return DailyPoster(
+        SubscriptionRepository(database),
+        DeliveryRepository(database),
+        AnniversaryReplies(store),
+        {port.platform: port},
+        worker,
+        DeliveryPolicy(**policy),  # type: ignore[arg-type]
+    )
+
+
+async def statuses(database: Database) -> dict[tuple[str, date], str]:
+    async with database.session() as session:
+        rows = await session.execute(
+            select(DeliveryRow.channel_id, DeliveryRow.local_date, DeliveryRow.status)
+        )
+        return {(c, d): s for c, d, s in rows}
+
+
+async def test_one_post_at_the_local_time_and_never_again_that_day(
+    database: Database, store: FactStore
+) -> None:
+    await subscribe(database, subscription(channel(1)))
+    port = FakeChatPort()
+    daily = poster(database, store, port)
+    await daily.run_due(NINE_UTC_22_JUNE - timedelta(minutes=1))
+    assert port.posts == []
+    for minute in range(0, 180, 7):
+        await daily.run_due(NINE_UTC_22_JUNE + timedelta(minutes=minute))
+    assert port.channels() == ["chan-1"]
+    post = port.posts[0].reply
+    assert any(
+        "Germany invades the Soviet Union" in f.name and "85 years ago" in f.name
+        for f in post.fields
+    )
+    assert post.sources
+    await daily.run_due(NINE_UTC_22_JUNE + timedelta(days=1))
+    assert port.channels() == ["chan-1", "chan-1"]
+    assert port.posts[1].reply.title is not None and "23 June" in port.posts[1].reply.title
+
+
+async def test_a_day_without_anniversaries_still_gets_a_post(
+    database: Database, store: FactStore
+) -> None:
+    await subscribe(database, subscription(channel(1), language="ja"))
+    port = FakeChatPort()
+    await poster(database, store, port).run_due(datetime(2026, 6, 23, 9, 0, tzinfo=UTC))
+    reply = port.posts[0].reply
+    assert "いちばん近い" in reply.body
+    assert reply.fields
+
+
+async def test_the_channels_own_zone_decides_the_moment_and_the_date(
+    database: Database, store: FactStore
+) -> None:
+    # 09:00 in Tokyo on 22 June is 00:00 UTC; in Honolulu it is 19:00 UTC.
+    await subscribe(
+        database,
+        subscription(channel(1), "Asia/Tokyo"),
+        subscription(channel(2), "Pacific/Honolulu"),
+    )
+    port = FakeChatPort()
+    daily = poster(database, store, port)
+    await daily.run_due(datetime(2026, 6, 22, 0, 0, tzinfo=UTC))
+    assert port.channels() == ["chan-1"]
+    await daily.run_due(datetime(2026, 6, 22, 19, 0, tzinfo=UTC))
+    assert port.channels() == ["chan-1", "chan-2"]
+    assert await statuses(database) == {
+        ("chan-1", date(2026, 6, 22)): "sent",
+        ("chan-2", date(2026, 6, 22)): "sent",
+    }
+
+
+async def test_after_downtime_a_post_within_the_grace_window_goes_out_late_once(
+    database: Database, store: FactStore
+) -> None:
+    await subscribe(database, subscription(channel(1)))
+    port = FakeChatPort()
+    daily = poster(database, store, port)
+    await daily.run_due(NINE_UTC_22_JUNE + timedelta(hours=5, minutes=59))
+    await daily.run_due(NINE_UTC_22_JUNE + timedelta(hours=6, minutes=30))
+    assert port.channels() == ["chan-1"]
+
+
+async def test_after_long_downtime_the_post_is_skipped_and_logged(
+    database: Database, store: FactStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    await subscribe(database, subscription(channel(1)))
+    port = FakeChatPort()
+    with caplog.at_level(logging.WARNING):
+        report = await poster(database, store, port).run_due(NINE_UTC_22_JUNE + timedelta(hours=7))
+    assert port.posts == []
+    assert report.skipped == [channel(1)]
+    assert "skipped" in caplog.text
+    assert (await statuses(database))[("chan-1", date(2026, 6, 22))] == "skipped"
+
+
+async def test_transient_failures_are_retried_with_backoff_then_sent_once(
+    database: Database, store: FactStore
+) -> None:
+    await subscribe(database, subscription(channel(1)))
+    port = FakeChatPort(failures={"chan-1": [TimeoutError("network"), rate_limited(120)]})
+    daily = poster(database, store, port)
+    first = await daily.run_due(NINE_UTC_22_JUNE)
+    assert first.retrying == [channel(1)]
+    await daily.run_due(NINE_UTC_22_JUNE + timedelta(seconds=29))  # backoff is 30 s
+    assert port.posts == []
+    second = await daily.run_due(NINE_UTC_22_JUNE + timedelta(seconds=30))
+    assert second.retrying == [channel(1)]  # the 429 asks for 120 s
+    await daily.run_due(NINE_UTC_22_JUNE + timedelta(seconds=30 + 119))
+    assert port.posts == []
+    await daily.run_due(NINE_UTC_22_JUNE + timedelta(seconds=30 + 120))
+    await daily.run_due(NINE_UTC_22_JUNE + timedelta(minutes=10))
+    assert port.channels() == ["chan-1"]
+
+
+async def test_a_permanent_failure_pauses_until_an_admin_resubscribes(
+    database: Database, store: FactStore
+) -> None:
+    await subscribe(database, subscription(channel(1)), subscription(channel(2)))
+    port = FakeChatPort(failures={"chan-1": [channel_gone()]})
+    daily = poster(database, store, port)
+    report = await daily.run_due(NINE_UTC_22_JUNE)
+    assert report.failed == [channel(1)]
+    assert port.channels() == ["chan-2"]
+    paused = await SubscriptionRepository(database).get(channel(1))
+    assert paused is not None and paused.paused_reason is not None
+    assert "Unknown Channel" in paused.paused_reason
+    await daily.run_due(NINE_UTC_22_JUNE + timedelta(days=1))
+    assert port.channels() == ["chan-2", "chan-2"]
+    resumed_at = NINE_UTC_22_JUNE + timedelta(days=1, hours=1)
+    await SubscriptionRepository(database).upsert(subscription(channel(1)), "admin", resumed_at)
+    await daily.run_due(NINE_UTC_22_JUNE + timedelta(days=2))
+    assert sorted(port.channels()) == ["chan-1", "chan-2", "chan-2", "chan-2"]
+
+
+async def test_a_claim_left_by_a_crashed_process_is_recovered_once(
+    database: Database, store: FactStore
+) -> None:
+    await subscribe(database, subscription(channel(1)), subscription(channel(2)))
+    crashed = FakeChatPort()
+    crashed.gate = asyncio.Event()  # the first process hangs inside the send, then "dies"
+    first = poster(database, store, crashed, "crashed")
+    stuck = asyncio.create_task(first.run_due(NINE_UTC_22_JUNE))
+    await asyncio.sleep(0.2)
+    stuck.cancel()
+    # Before it died it had in fact posted to chan-1 (the platform has it), not to chan-2.
+    survivor = FakeChatPort()
+    async with database.session() as session:
+        ids = dict((await session.execute(select(DeliveryRow.channel_id, DeliveryRow.id))).all())
+    second = poster(database, store, survivor, "survivor", stale_claim_after=timedelta(minutes=5))
+    await second.run_due(NINE_UTC_22_JUNE + timedelta(minutes=4))
+    assert survivor.posts == []  # the claims are not stale yet
+
+    already = f"alliance-daily-{ids['chan-1']}"
+
+    async def was_posted(target: object, key: str) -> bool:
+        return key == already
+
+    survivor.was_posted = was_posted  # type: ignore[method-assign]
+    report = await second.run_due(NINE_UTC_22_JUNE + timedelta(minutes=6))
+    assert survivor.channels() == ["chan-2"]
+    assert sorted(k.channel_id for k in report.sent) == ["chan-1", "chan-2"]
+    await second.run_due(NINE_UTC_22_JUNE + timedelta(minutes=30))
+    assert survivor.channels() == ["chan-2"]
+
+
+async def test_two_processes_racing_post_each_channel_exactly_once(
+    database: Database, store: FactStore
+) -> None:
+    keys = [channel(n) for n in range(60)]
+    await subscribe(database, *(subscription(k) for k in keys))
+    port_a, port_b = FakeChatPort(), FakeChatPort()
+    a = poster(database, store, port_a, "a")
+    b = poster(database, store, port_b, "b")
+    for second in range(0, 120, 20):
+        moment = NINE_UTC_22_JUNE + timedelta(seconds=second)
+        await asyncio.gather(a.run_due(moment), b.run_due(moment))
+    posted = port_a.channels() + port_b.channels()
+    assert sorted(posted) == sorted(k.channel_id for k in keys)
+
+
+async def test_tenants_are_isolated(database: Database) -> None:
+    repository = SubscriptionRepository(database)
+    await repository.upsert(subscription(channel(1, "guild-a"), "Asia/Tokyo"), "a", SUBSCRIBED_AT)
+    await repository.upsert(subscription(channel(1, "guild-b"), "UTC"), "b", SUBSCRIBED_AT)
+    assert await repository.remove(channel(1, "guild-b"))
+    kept = await repository.get(channel(1, "guild-a"))
+    assert kept is not None and kept.timezone == "Asia/Tokyo"
+    assert await repository.get(channel(1, "guild-b")) is None
+
+
+async def test_a_process_only_posts_for_the_tenants_it_serves(
+    database: Database, store: FactStore
+) -> None:
+    await subscribe(
+        database,
+        subscription(channel(1, "shard-0-guild")),
+        subscription(channel(2, "shard-1-guild")),
+    )
+    port = FakeChatPort(tenants={"shard-0-guild"})
+    await poster(database, store, port).run_due(NINE_UTC_22_JUNE)
+    assert port.channels() == ["chan-1"]
+    assert ("chan-2", date(2026, 6, 22)) not in await statuses(database)
+
+
+async def test_the_fan_out_does_not_hold_up_other_work(
+    database: Database, store: FactStore
+) -> None:
+    await subscribe(database, *(subscription(channel(n)) for n in range(30)))
+    port = FakeChatPort(gate=asyncio.Event())
+    fan_out = asyncio.create_task(
+        poster(database, store, port, concurrency=5).run_due(NINE_UTC_22_JUNE)
+    )
+    await asyncio.sleep(0.1)
+    # While every send is blocked on the platform, the database still answers the bot.
+    assert await SubscriptionRepository(database).get(channel(3)) is not None
+    assert not fan_out.done()
+    port.gate.set()
+    report = await fan_out
+    assert len(report.sent) == 30
+
+
+async def test_a_changed_subscription_does_not_post_twice_that_day(
+    database: Database, store: FactStore
+) -> None:
+    await subscribe(database, subscription(channel(1)))
+    port = FakeChatPort()
+    daily = poster(database, store, port)
+    await daily.run_due(NINE_UTC_22_JUNE)
+    # An admin moves the post to 18:00 the same day, and unsubscribes and subscribes again.
+    later = subscription(channel(1), hour=18)
+    repository = SubscriptionRepository(database)
+    await repository.remove(channel(1))
+    await repository.upsert(later, "admin", NINE_UTC_22_JUNE + timedelta(hours=1))
+    await daily.run_due(NINE_UTC_22_JUNE + timedelta(hours=9))
+    assert port.channels() == ["chan-1"]
