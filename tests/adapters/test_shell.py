@@ -24,8 +24,9 @@ def config(tmp_path: Path) -> Path:
 
 
 def shell(config: Path, script: str, *extra: str) -> subprocess.CompletedProcess[str]:
+    now = [] if "--now" in extra else ["--now", NOW]
     return subprocess.run(
-        [sys.executable, "-m", "bot", "shell", "--config", str(config), "--now", NOW, *extra],
+        [sys.executable, "-m", "bot", "shell", "--config", str(config), *now, *extra],
         input=script,
         capture_output=True,
         text=True,
@@ -107,3 +108,30 @@ def test_quit_stops_reading(config: Path) -> None:
     result = shell(config, ":quit\n/alliance today\n")
     assert result.returncode == 0
     assert "On this day" not in result.stdout
+
+
+FOOTER = "(Daily post · /alliance subscription shows the settings)"
+
+
+def test_daily_post_exactly_once_across_waits_and_restarts(config: Path) -> None:
+    subscribe = (
+        ":user alice --admin\n/alliance subscribe time 09:00 timezone UTC\n"
+        ":wait 1d\n:wait 2h\n/alliance subscription\n"
+    )
+    first = shell(config, subscribe, "--now", "2026-06-21T10:00:00+00:00")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.count(FOOTER) == 1
+    before_wait, after_wait = first.stdout.split(":wait 1d", 1)
+    assert FOOTER not in before_wait
+    assert "** On this day — 22 June **" in after_wait
+    assert "22 June 2026 · sent" in after_wait
+
+    # The shell was down at 09:00 on 23 June; two hours later it catches up, once.
+    late = shell(config, "/alliance subscription\n", "--now", "2026-06-23T11:00:00+00:00")
+    assert late.stdout.count(FOOTER) == 1
+    assert "** On this day — 23 June **" in late.stdout
+    assert "23 June 2026 · sent" in late.stdout
+
+    again = shell(config, "/alliance subscription\n", "--now", "2026-06-23T12:00:00+00:00")
+    assert again.stdout.count(FOOTER) == 0
+    assert "23 June 2026 · sent" in again.stdout
