@@ -30,8 +30,11 @@ async def test_the_scheduler_polls_and_the_post_goes_out_once(
     await subscribe(database, subscription(channel(1)))
     port = FakeChatPort()
     poster = DailyPoster(
-        SubscriptionRepository(database), DeliveryRepository(database),
-        AnniversaryReplies(store), {port.platform: port}, "sched",
+        SubscriptionRepository(database),
+        DeliveryRepository(database),
+        AnniversaryReplies(store),
+        {port.platform: port},
+        "sched",
     )
     # Started after downtime: the first run catches up at once, later runs find nothing new.
     clock = FixedClock(datetime(2026, 6, 22, 9, 0, tzinfo=UTC) + timedelta(hours=2))

@@ -27,8 +27,8 @@ async def count(url: str, sql: str) -> int:
         return int(await session.scalar(text(sql)) or 0)
 
 
-async def wait_for(url: str, sql: str, at_least: int, timeout: float) -> int:
-    deadline = time.monotonic() + timeout
+async def wait_for(url: str, sql: str, at_least: int, seconds: float) -> int:
+    deadline = time.monotonic() + seconds
     while (value := await count(url, sql)) < at_least:
         if time.monotonic() > deadline:
             return value
@@ -36,11 +36,19 @@ async def wait_for(url: str, sql: str, at_least: int, timeout: float) -> int:
     return value
 
 
+async def first_worker(url: str) -> str:
+    async with open_database(url, migrate=False) as database, database.session() as session:
+        return str(await session.scalar(text("SELECT worker FROM fake_posts LIMIT 1")))
+
+
 def start_worker(url: str, name: str) -> subprocess.Popen[str]:
     start = (POST_AT - timedelta(seconds=1)).isoformat()
     return subprocess.Popen(
         [sys.executable, "-m", "tests.storage.daily_worker", url, start, name],
-        cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -49,17 +57,20 @@ async def test_sigkill_mid_fan_out_loses_and_doubles_nothing(database_url: str) 
         pytest.skip("several processes share PostgreSQL; SQLite is the single-process store")
     async with open_database(database_url) as database:
         async with database.session() as session:
-            await session.execute(text(
-                "CREATE TABLE fake_posts (id serial PRIMARY KEY, channel_id text NOT NULL, "
-                "key text NOT NULL, worker text NOT NULL)"
-            ))
+            await session.execute(
+                text(
+                    "CREATE TABLE fake_posts (id serial PRIMARY KEY, channel_id text NOT NULL, "
+                    "key text NOT NULL, worker text NOT NULL)"
+                )
+            )
         repository = SubscriptionRepository(database)
         subscribed_at = POST_AT - timedelta(hours=1)
         for number in range(CHANNELS):
             key = ChannelKey("test", f"guild-{number % 7}", f"chan-{number}")
             await repository.upsert(
                 Subscription(key, key.channel_id, 9, 0, "UTC", "en", False, subscribed_at, None),
-                "admin", subscribed_at,
+                "admin",
+                subscribed_at,
             )
 
     workers = {name: start_worker(database_url, name) for name in ("alpha", "beta")}
@@ -69,10 +80,8 @@ async def test_sigkill_mid_fan_out_loses_and_doubles_nothing(database_url: str) 
             assert process.stdout.readline().strip() == "ready"
         posted = await wait_for(database_url, "SELECT count(*) FROM fake_posts", 40, 60)
         assert 40 <= posted < CHANNELS, "the fan-out must still be running when we kill"
-        async with open_database(database_url, migrate=False) as database:
-            async with database.session() as session:
-                busy = await session.scalar(text("SELECT worker FROM fake_posts LIMIT 1"))
-        victim = workers.pop(str(busy))
+        busy = await first_worker(database_url)
+        victim = workers.pop(busy)
         victim.send_signal(signal.SIGKILL)
         victim.wait(timeout=10)
         done = await wait_for(
