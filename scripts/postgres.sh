@@ -4,7 +4,10 @@
 # missing (needs root, as on CI). Defines stop_test_postgres for the caller's exit trap.
 set -euo pipefail
 
-pg_port="${ALLIANCE_TEST_POSTGRES_PORT:-54329}"
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+pg_port="${ALLIANCE_TEST_POSTGRES_PORT:-$(free_port)}"
 
 find_pg_bin() {
   ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1

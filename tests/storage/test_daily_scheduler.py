@@ -46,6 +46,6 @@ async def test_the_scheduler_polls_and_the_post_goes_out_once(
                 break
             await asyncio.sleep(0.05)
     finally:
-        scheduler.stop()
+        await scheduler.stop()
     assert scheduler.runs >= 4
     assert port.channels() == ["chan-1"]

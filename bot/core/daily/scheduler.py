@@ -7,6 +7,7 @@ only makes every process look often enough.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, datetime
 
@@ -28,9 +29,11 @@ class DailyPostScheduler:
         self._clock = clock
         self._poll_seconds = poll_seconds
         self._scheduler = AsyncIOScheduler(timezone=UTC)
+        self._in_flight: asyncio.Task[None] | None = None
         self.runs = 0
 
     async def _run(self) -> None:
+        self._in_flight = asyncio.current_task()
         try:
             report = await self._poster.run_due(self._clock.now())
             if report.sent or report.failed or report.skipped:
@@ -45,6 +48,7 @@ class DailyPostScheduler:
             log.exception("daily post run failed")
         finally:
             self.runs += 1
+            self._in_flight = None
 
     def start(self) -> None:
         """Start polling now (which also catches up after downtime), then every interval."""
@@ -60,6 +64,9 @@ class DailyPostScheduler:
         )
         self._scheduler.start()
 
-    def stop(self) -> None:
+    async def stop(self) -> None:
+        """Stop polling and let a run in progress finish, so none outlives its database."""
         if self._scheduler.running:
             self._scheduler.shutdown(wait=False)
+        if self._in_flight is not None:
+            await asyncio.gather(self._in_flight, return_exceptions=True)
