@@ -10,10 +10,11 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from bot.core.fact_store import FactStore
-from bot.core.facts import Fact, Person
+from bot.core.facts import Fact, Person, Question
 from bot.core.yaml_lines import LineMap, YamlSyntaxError, line_of, load_yaml
 
 PEOPLE_DIR = "people"
+QUESTIONS_DIR = "questions"
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -148,6 +149,18 @@ def load_fact_store(directory: Path) -> FactStore:
                 )
     facts = _unique(fact_entries, "fact", problems)
 
+    question_entries = [
+        (path, question, line)
+        for path in _yaml_files(directory / QUESTIONS_DIR)
+        for question, line in _validate_entries(path, Question, "question", problems)
+    ]
+    for path, question, line in question_entries:
+        if question.fact not in facts:
+            problems.append(Problem(
+                path, line, f"question '{question.id}': unknown fact '{question.fact}'"
+            ))
+    questions = _unique(question_entries, "question", problems)
+
     if problems:
         raise FactDataError(problems)
-    return FactStore(list(facts.values()), people)
+    return FactStore(list(facts.values()), people, list(questions.values()))

@@ -5,14 +5,20 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from bot.core.facts import Fact, Person
+from bot.core.facts import Fact, Person, Question
 from bot.core.search import Document, SearchIndex
 
 
 class FactStore:
     """Facts by id, by anniversary, by topic and by year, plus word search. Read-only."""
 
-    def __init__(self, facts: Sequence[Fact], people: dict[str, Person]) -> None:
+    def __init__(
+        self,
+        facts: Sequence[Fact],
+        people: dict[str, Person],
+        questions: Sequence[Question] = (),
+    ) -> None:
+        self._questions = tuple(questions)
         self._facts = tuple(sorted(facts, key=lambda fact: (fact.date.earliest, fact.id)))
         self._people = dict(people)
         self._by_id = {fact.id: fact for fact in self._facts}
@@ -55,6 +61,11 @@ class FactStore:
     def facts(self) -> tuple[Fact, ...]:
         """Every fact, in date order."""
         return self._facts
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        """The curated quiz questions (``facts/questions/``)."""
+        return self._questions
 
     @property
     def people(self) -> dict[str, Person]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
@@ -76,6 +76,43 @@ class Person(_Strict):
     id: str = Field(pattern=SLUG_PATTERN)
     name: Localized
     role: Localized
+
+
+Difficulty = Literal["easy", "medium", "hard"]
+
+
+class Question(_Strict):
+    """A curated multiple-choice question about one fact."""
+
+    id: str = Field(pattern=SLUG_PATTERN)
+    fact: str
+    difficulty: Difficulty
+    topics: tuple[str, ...] = Field(min_length=1)
+    question: Localized
+    answer: Localized
+    wrong: tuple[Localized, Localized, Localized]
+    explanation: Localized
+
+    @field_validator("topics")
+    @classmethod
+    def _known_topics(cls, topics: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [topic for topic in topics if topic not in TOPICS]
+        if unknown:
+            raise ValueError(
+                f"unknown topic(s) {', '.join(unknown)}; use one of {', '.join(TOPICS)}"
+            )
+        return topics
+
+    @model_validator(mode="after")
+    def _fair(self) -> Question:
+        for lang in ("en", "ja"):
+            choices = [self.answer.get(lang), *(w.get(lang) for w in self.wrong)]
+            folded = [c.casefold().strip() for c in choices]
+            if len(set(folded)) != len(folded):
+                raise ValueError(f"two choices are the same in {lang}: a question needs four")
+            if folded[0] in self.question.get(lang).casefold():
+                raise ValueError(f"the {lang} question gives its answer away")
+        return self
 
 
 class Fact(_Strict):

@@ -167,3 +167,55 @@ def test_folded_japanese_lines_join_without_a_space(tmp_path: Path) -> None:
     fact = load_fact_store(tmp_path).facts[0]
     assert fact.text.en == "The invasion begins."
     assert fact.text.ja == "ドイツ中央軍集団が侵攻した。W・アヴェレル・ハリマンもMoscowにいた。"
+
+
+GOOD_QUESTION = """\
+- id: q-good
+  fact: good-fact
+  difficulty: easy
+  topics: [eastern-front]
+  question: {en: "When did Germany invade the USSR?", ja: ドイツがソ連に侵攻したのはいつ？}
+  answer: {en: 22 June 1941, ja: 1941年6月22日}
+  wrong:
+    - {en: 1 September 1939, ja: 1939年9月1日}
+    - {en: 7 December 1941, ja: 1941年12月7日}
+    - {en: 22 June 1940, ja: 1940年6月22日}
+  explanation: {en: It began before dawn., ja: 未明に始まった。}
+"""
+
+
+def write_questions(directory: Path, text: str) -> Path:
+    (directory / "questions").mkdir(exist_ok=True)
+    path = directory / "questions" / "q.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_questions_load_with_their_fact(tmp_path: Path) -> None:
+    write_corpus(tmp_path, GOOD_FACT)
+    write_questions(tmp_path, GOOD_QUESTION)
+    store = load_fact_store(tmp_path)
+    assert [q.id for q in store.questions] == ["q-good"]
+
+
+@pytest.mark.parametrize(
+    ("change", "line", "expected"),
+    [
+        (("fact: good-fact", "fact: no-such-fact"), 1, "unknown fact 'no-such-fact'"),
+        (("{en: 7 December 1941, ja: 1941年12月7日}", "{en: 22 june 1941, ja: 1941年12月7日}"),
+         1, "two choices are the same in en"),
+        (("When did Germany invade the USSR?", "Was it 22 June 1941?"), 1, "gives its answer away"),
+        (("    - {en: 22 June 1940, ja: 1940年6月22日}\n", ""), 7, "missing required key 'wrong.2'"),
+        (("difficulty: easy", "difficulty: trivial"), 3, "difficulty"),
+        (("topics: [eastern-front]", "topics: [cooking]"), 4, "unknown topic(s) cooking"),
+    ],
+)
+def test_bad_questions_are_reported_with_their_line(
+    tmp_path: Path, change: tuple[str, str], line: int, expected: str
+) -> None:
+    old, new = change
+    assert old in GOOD_QUESTION
+    write_corpus(tmp_path, GOOD_FACT)
+    path = write_questions(tmp_path, GOOD_QUESTION.replace(old, new))
+    problems = problems_of(tmp_path)
+    assert any(p.startswith(f"{path}:{line}: ") and expected in p for p in problems), problems
