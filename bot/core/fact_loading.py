@@ -156,9 +156,9 @@ def load_fact_store(directory: Path) -> FactStore:
     ]
     for path, question, line in question_entries:
         if question.fact not in facts:
-            problems.append(Problem(
-                path, line, f"question '{question.id}': unknown fact '{question.fact}'"
-            ))
+            problems.append(
+                Problem(path, line, f"question '{question.id}': unknown fact '{question.fact}'")
+            )
     questions = _unique(question_entries, "question", problems)
 
     if problems:

@@ -1,0 +1,1 @@
+"""Quizzes in chat: question bank, generated questions, the game, scoring and commands."""
