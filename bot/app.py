@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from bot.config import Settings
 from bot.core.anniversary_replies import AnniversaryReplies
+from bot.core.clock import TimerClock
 from bot.core.commands import CommandRouter
 from bot.core.daily.commands import SubscribeOptions, SubscriptionCommands, parse_time
 from bot.core.daily.poster import DailyPoster, DeliveryPolicy
@@ -19,8 +20,13 @@ from bot.core.fact_commands import FactCommands
 from bot.core.fact_loading import load_fact_store
 from bot.core.fact_store import FactStore
 from bot.core.ports import ChatPort
+from bot.core.quiz.bank import QuestionBank
+from bot.core.quiz.commands import QuizCommands
+from bot.core.quiz.daily_question import DailyQuestion
+from bot.core.quiz.manager import QuizManager, QuizSettings
 from bot.storage.database import Database, open_database
 from bot.storage.deliveries import DeliveryRepository
+from bot.storage.quiz import QuizRepository
 from bot.storage.subscriptions import SubscriptionRepository
 
 
@@ -33,6 +39,7 @@ class Core:
     database: Database
     router: CommandRouter
     poster: DailyPoster
+    quiz: QuizManager
 
 
 def worker_id() -> str:
@@ -49,25 +56,51 @@ def delivery_policy(settings: Settings) -> DeliveryPolicy:
     )
 
 
+def quiz_settings(settings: Settings) -> QuizSettings:
+    quiz = settings.quiz
+    return QuizSettings(
+        seconds_per_question=quiz.seconds_per_question,
+        quiet_questions=quiz.quiet_questions,
+        default_questions=quiz.default_questions,
+        max_questions=quiz.max_questions,
+    )
+
+
 @asynccontextmanager
 async def running_core(
     settings: Settings,
     ports: Mapping[str, ChatPort],
+    clock: TimerClock,
     rng: random.Random | None = None,
 ) -> AsyncIterator[Core]:
     """Load the facts (FactDataError on bad data), open and migrate the database, and
-    register every command; the database is closed on exit."""
+    register every command; on exit, stop the quiz timers and close the database."""
     store = load_fact_store(settings.facts_dir)
+    rng = rng or random.Random()
+    me = worker_id()
+    bank = QuestionBank.build(store)
+    daily_question = DailyQuestion(bank)
     async with open_database(settings.database_url) as database:
         subscriptions = SubscriptionRepository(database)
         deliveries = DeliveryRepository(database)
-        days = AnniversaryReplies(store)
+        quiz_repository = QuizRepository(database)
         poster = DailyPoster(
-            subscriptions, deliveries, days, ports, worker_id(), delivery_policy(settings)
+            subscriptions,
+            deliveries,
+            AnniversaryReplies(store),
+            ports,
+            me,
+            delivery_policy(settings),
+            daily_question,
         )
+        quiz = QuizManager(bank, quiz_repository, clock, ports, quiz_settings(settings), me, rng)
         router = CommandRouter(settings.bot.language)
-        FactCommands(store, rng or random.Random()).register(router)
+        FactCommands(store, rng).register(router)
         hour, minute = parse_time(settings.daily.time) or (9, 0)
         defaults = SubscribeOptions(hour, minute, settings.bot.timezone, settings.bot.language)
         SubscriptionCommands(subscriptions, deliveries, defaults).register(router)
-        yield Core(settings, store, database, router, poster)
+        QuizCommands(quiz, quiz_repository, daily_question).register(router)
+        try:
+            yield Core(settings, store, database, router, poster, quiz)
+        finally:
+            await quiz.close()

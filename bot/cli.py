@@ -72,6 +72,7 @@ def _facts_validate(directory: Path) -> int:
         return EXIT_BAD_DATA
     print(
         f"{len(store.facts)} facts, {len(store.people)} people, "
+        f"{len(store.questions)} curated questions, "
         f"{len(store.month_days())} distinct month-days: all valid."
     )
     return EXIT_OK
@@ -123,8 +124,9 @@ def _shell(args: argparse.Namespace) -> int:
     port = ShellChatPort(sys.stdout)
 
     async def session() -> int:
-        async with running_core(settings, {port.platform: port}) as core:
-            shell = ShellAdapter(core, SimulatedClock(start), sys.stdout, speaker)
+        clock = SimulatedClock(start)
+        async with running_core(settings, {port.platform: port}, clock) as core:
+            shell = ShellAdapter(core, clock, sys.stdout, speaker)
             return await shell.run(sys.stdin, interactive=sys.stdin.isatty())
 
     return asyncio.run(session())

@@ -52,6 +52,14 @@ class DailySection(_Section):
     poll_seconds: float = Field(default=60.0, gt=0)
 
 
+class QuizSection(_Section):
+    seconds_per_question: float = Field(default=20.0, ge=5, le=300)
+    # The quiz ends itself after this many questions in a row that nobody answered.
+    quiet_questions: int = Field(default=3, ge=1, le=20)
+    default_questions: int = Field(default=5, ge=1, le=20)
+    max_questions: int = Field(default=20, ge=1, le=50)
+
+
 class DatabaseSection(_Section):
     url: str | None = None
 
@@ -84,6 +92,7 @@ class Settings(_Section):
     bot: BotSection = BotSection()
     database: DatabaseSection = DatabaseSection()
     daily: DailySection = DailySection()
+    quiz: QuizSection = QuizSection()
     discord: DiscordSection = DiscordSection()
     slack: SlackSection = SlackSection()
     secrets: Secrets = Field(default_factory=Secrets, exclude=True)

@@ -153,7 +153,11 @@ class ShellAdapter:
             await self.run_command(text)
             # A command may have changed a subscription: plan the next daily post again.
             await self._plan_daily_posts()
-        # Plain chat lines are messages in the channel; nothing listens to them yet.
+        else:
+            # A chat message: the core answers only if it was meant for it (a quiz answer).
+            reply = await self._core.router.handle_message(self._context(), text)
+            if reply is not None:
+                self.post(reply, self._speaker.channel)
         return True
 
     async def _send_due_posts(self) -> None:
@@ -249,7 +253,9 @@ class ShellAdapter:
             import readline  # noqa: F401 - line editing and history for input()
 
             self.say("Alliance Bot shell. Type /alliance help, or :help for shell commands.")
-        # Posts that fell due while the shell was not running go out first (within the grace).
+        # What a previous run left behind comes first: quizzes it could not finish, and posts
+        # that fell due while it was not running (within the grace window).
+        await self._core.quiz.recover_interrupted(self._clock.now())
         await self._send_due_posts()
         try:
             while True:

@@ -8,8 +8,10 @@ timer's own time while it runs. Daily posts and quiz timers hang on this, so the
 
 from __future__ import annotations
 
+import asyncio
 import heapq
 import itertools
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -17,6 +19,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 TimerCallback = Callable[[], Awaitable[None]]
+
+log = logging.getLogger(__name__)
 
 
 class Clock(Protocol):
@@ -108,3 +112,46 @@ class SimulatedClock:
     async def fire_due(self) -> None:
         """Fire whatever has fallen due as real time ran on."""
         await self.advance_to(self.now())
+
+
+class TimerClock(Protocol):
+    """A clock that can also run a callback at a moment (quiz timers hang on this)."""
+
+    def now(self) -> datetime: ...
+
+    def call_at(self, when: datetime, callback: TimerCallback) -> Cancellable: ...
+
+
+class Cancellable(Protocol):
+    def cancel(self) -> object: ...
+
+
+class AsyncioClock:
+    """Real time; timers are asyncio tasks owned here and cancelled by :meth:`close`."""
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+    def call_at(self, when: datetime, callback: TimerCallback) -> Cancellable:
+        async def wait_then_run() -> None:
+            await asyncio.sleep(max(0.0, (when - self.now()).total_seconds()))
+            await callback()
+
+        task = asyncio.create_task(wait_then_run())
+        self._tasks.add(task)
+        task.add_done_callback(self._finished)
+        return task
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and (error := task.exception()) is not None:
+            log.error("timer callback failed", exc_info=error)
+
+    async def close(self) -> None:
+        """Cancel every pending timer and wait for them to stop."""
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)

@@ -23,6 +23,8 @@ MAX_INPUT_LENGTH = 500
 COMMAND_PREFIX = "/alliance"
 
 Handler = Callable[[CommandContext, str, Lang], Awaitable[Reply]]
+# Hears plain chat messages (not commands); returns a reply only when the message was for it.
+Listener = Callable[[CommandContext, str, Lang], Awaitable[Reply | None]]
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,7 @@ class CommandRouter:
         self._default_language = default_language
         self._commands: dict[str, Command] = {}
         self._ordered: list[Command] = []
+        self._listeners: list[Listener] = []
 
     def register(self, command: Command) -> None:
         """Add a subcommand; names and aliases must be unique."""
@@ -87,6 +90,25 @@ class CommandRouter:
                 raise ValueError(f"command name '{name}' registered twice")
             self._commands[name] = command
         self._ordered.append(command)
+
+    def add_listener(self, listener: Listener) -> None:
+        """Offer every plain chat message to ``listener`` (e.g. typed quiz answers)."""
+        self._listeners.append(listener)
+
+    async def handle_message(self, context: CommandContext, text: str) -> Reply | None:
+        """A plain chat message; a reply only if a listener took it. Never raises."""
+        lang = self.language(context)
+        line = normalize_input(text[: MAX_INPUT_LENGTH * 4])
+        if not line or len(line) > MAX_INPUT_LENGTH:
+            return None
+        try:
+            for listener in self._listeners:
+                if (reply := await listener(context, line, lang)) is not None:
+                    return reply
+        except Exception:
+            log.exception("message listener failed: %r", line)
+            return error_reply(t("err_internal", lang), lang)
+        return None
 
     @property
     def commands(self) -> Sequence[Command]:

@@ -130,8 +130,8 @@ _STRINGS: dict[str, dict[Lang, str]] = {
         "ja": "「{value}」には対応していません。`language en` または `language ja` を指定してください。",
     },
     "sub_bad_option": {
-        "en": "I don't understand “{value}”. Use `/alliance subscribe [time HH:MM] [timezone Area/City] [language en|ja]`, e.g. `/alliance subscribe time 08:30 timezone Asia/Tokyo language ja`.",
-        "ja": "「{value}」は解釈できません。`/alliance subscribe [time HH:MM] [timezone 地域/都市] [language en|ja]` の形で指定してください（例: `/alliance subscribe time 08:30 timezone Asia/Tokyo language ja`）。",
+        "en": "I don't understand “{value}”. Use `/alliance subscribe [time HH:MM] [timezone Area/City] [language en|ja] [question on|off]`, e.g. `/alliance subscribe time 08:30 timezone Asia/Tokyo language ja`.",
+        "ja": "「{value}」は解釈できません。`/alliance subscribe [time HH:MM] [timezone 地域/都市] [language en|ja] [question on|off]` の形で指定してください（例: `/alliance subscribe time 08:30 timezone Asia/Tokyo language ja`）。",
     },
     "sub_created": {
         "en": "Subscribed #{channel} to the daily post",
@@ -152,6 +152,9 @@ _STRINGS: dict[str, dict[Lang, str]] = {
     "sub_title": {"en": "Daily post in #{channel}", "ja": "#{channel} の毎日の投稿"},
     "sub_field_time": {"en": "Time", "ja": "時刻"},
     "sub_field_language": {"en": "Language", "ja": "言語"},
+    "sub_field_question": {"en": "Question of the day", "ja": "今日の問題"},
+    "switch_on": {"en": "on", "ja": "あり"},
+    "switch_off": {"en": "off", "ja": "なし"},
     "sub_field_next": {"en": "Next post", "ja": "次回の投稿"},
     "sub_field_last": {"en": "Last delivery", "ja": "前回の配信"},
     "sub_field_problem": {"en": "Problem", "ja": "問題"},
@@ -167,6 +170,123 @@ _STRINGS: dict[str, dict[Lang, str]] = {
     "delivery_skipped": {
         "en": "skipped (too late after downtime)",
         "ja": "スキップ（停止時間が長すぎたため）",
+    },
+    "quiz_question_title": {"en": "Question {n}/{total}", "ja": "第{n}問（全{total}問）"},
+    "quiz_question_footer": {
+        "en": "{seconds} s to answer · press a button or type A–D, 1–4 or the answer · one answer each",
+        "ja": "制限時間{seconds}秒 · ボタンを押すか、A〜D・1〜4・答えを入力 · 回答は一人一回",
+    },
+    "quiz_started": {
+        "en": "{user} started a {count}-question quiz{topic}. Right answers score 500–1000 points: the faster, the more.",
+        "ja": "{user}さんが全{count}問のクイズを始めました{topic}。正解は500〜1000点、早く答えるほど高得点です。",
+    },
+    "quiz_topic_suffix": {"en": " on {topic}", "ja": "（トピック: {topic}）"},
+    "quiz_reveal_title": {"en": "Answer: {answer}", "ja": "正解: {answer}"},
+    "quiz_right": {"en": "Got it right", "ja": "正解した人"},
+    "quiz_nobody": {"en": "Nobody this time.", "ja": "今回は正解者なし。"},
+    "quiz_answers_count": {"en": "{n} answer(s)", "ja": "回答{n}件"},
+    "quiz_over_title": {"en": "Quiz over — scoreboard", "ja": "クイズ終了 — 結果"},
+    "quiz_over_empty": {
+        "en": "Nobody answered; no points this time.",
+        "ja": "回答はありませんでした。",
+    },
+    "quiz_scoreline": {
+        "en": "{points} points · {correct}/{total} right",
+        "ja": "{points}点 · {total}問中{correct}問正解",
+    },
+    "quiz_quiet": {
+        "en": "The channel has gone quiet for {n} questions, so the quiz ends here.",
+        "ja": "{n}問続けて回答がなかったため、クイズを終了します。",
+    },
+    "quiz_stopped_by": {
+        "en": "{user} stopped the quiz.",
+        "ja": "{user}さんがクイズを終了しました。",
+    },
+    "quiz_interrupted": {
+        "en": "The quiz in this channel was interrupted by a restart of the bot. The {n} answer(s) given so far count. Start a new one with `/alliance quiz start`.",
+        "ja": "ボットの再起動によりこのチャンネルのクイズは中断されました。それまでの回答{n}件は記録されています。`/alliance quiz start` で新しいクイズを始められます。",
+    },
+    "quiz_already_running": {
+        "en": "A quiz is already running in this channel. Answer along, or ask its starter or an admin to `/alliance quiz stop` it.",
+        "ja": "このチャンネルではすでにクイズが進行中です。参加するか、開始した人か管理者に `/alliance quiz stop` で終了してもらってください。",
+    },
+    "quiz_none_running": {
+        "en": "No quiz is running in this channel.",
+        "ja": "このチャンネルで進行中のクイズはありません。",
+    },
+    "quiz_not_yours": {
+        "en": "Only the person who started the quiz, or an admin, can stop it.",
+        "ja": "クイズを終了できるのは、開始した人か管理者だけです。",
+    },
+    "quiz_no_questions": {
+        "en": "I have no questions for that choice. Try another topic or difficulty.",
+        "ja": "その条件に合う問題がありません。別のトピックや難易度を試してください。",
+    },
+    "quiz_bad_args": {
+        "en": "Use `/alliance quiz start [questions N] [topic] [difficulty]` — N from 1 to {max}, a topic ({topics}), and easy, medium or hard. “{value}” is not one of those.",
+        "ja": "`/alliance quiz start [questions N] [トピック] [難易度]` の形で指定してください（Nは1〜{max}、トピックは {topics}、難易度は easy・medium・hard）。「{value}」は使えません。",
+    },
+    "quiz_usage": {
+        "en": "Use `/alliance quiz start [questions N] [topic] [difficulty]` or `/alliance quiz stop`.",
+        "ja": "`/alliance quiz start [questions N] [トピック] [難易度]` または `/alliance quiz stop` を使ってください。",
+    },
+    "quiz_recorded": {
+        "en": "Your answer {choice} is in.",
+        "ja": "回答 {choice} を受け付けました。",
+    },
+    "quiz_already_answered": {
+        "en": "You have already answered this question; only your first answer counts.",
+        "ja": "この問題にはすでに回答済みです。最初の回答だけが有効です。",
+    },
+    "quiz_closed": {"en": "That question has closed.", "ja": "この問題の回答は締め切られました。"},
+    "leaderboard_title": {
+        "en": "Leaderboard — page {page}/{pages}",
+        "ja": "ランキング — {page}/{pages}ページ",
+    },
+    "leaderboard_empty": {
+        "en": "Nobody here has played yet. Start with `/alliance quiz start`.",
+        "ja": "まだ誰もプレイしていません。`/alliance quiz start` で始めましょう。",
+    },
+    "leaderboard_line": {
+        "en": "{points} points · {games} game(s) · {accuracy}% right",
+        "ja": "{points}点 · {games}ゲーム · 正答率{accuracy}%",
+    },
+    "leaderboard_bad_page": {
+        "en": "“{value}” is not a page number; use `/alliance leaderboard 2`.",
+        "ja": "「{value}」はページ番号ではありません。`/alliance leaderboard 2` のように指定してください。",
+    },
+    "stats_title": {"en": "Quiz stats — {user}", "ja": "クイズの成績 — {user}"},
+    "stats_none": {
+        "en": "{user} has no quiz results here yet.",
+        "ja": "{user}さんの記録はまだありません。",
+    },
+    "stats_points": {"en": "Total score", "ja": "合計得点"},
+    "stats_games": {"en": "Games played", "ja": "参加ゲーム数"},
+    "stats_accuracy": {"en": "Accuracy", "ja": "正答率"},
+    "stats_best_topic": {"en": "Best topic", "ja": "得意なトピック"},
+    "stats_streak": {"en": "Daily streak", "ja": "デイリー連続回答"},
+    "stats_streak_value": {
+        "en": "{current} now · best {best}",
+        "ja": "現在{current}日 · 最高{best}日",
+    },
+    "forget_confirm": {
+        "en": "This deletes all your quiz scores, answers and daily streak in this server. It cannot be undone. Press the button to confirm.",
+        "ja": "このサーバーでのあなたのクイズの得点・回答・連続記録をすべて削除します。元に戻せません。よろしければボタンを押してください。",
+    },
+    "forget_button": {"en": "Delete my quiz data", "ja": "クイズのデータを削除"},
+    "forget_done": {"en": "Done: {n} record(s) deleted.", "ja": "{n}件の記録を削除しました。"},
+    "daily_question_field": {"en": "Question of the day", "ja": "今日の問題"},
+    "daily_right": {
+        "en": "Right! {answer}. Daily streak: {streak}.",
+        "ja": "正解！ {answer}。連続回答: {streak}日。",
+    },
+    "daily_wrong": {
+        "en": "Not quite: the answer is {answer}. Daily streak: {streak}.",
+        "ja": "残念、正解は {answer} です。連続回答: {streak}日。",
+    },
+    "daily_already": {
+        "en": "You have already answered today's question.",
+        "ja": "今日の問題にはすでに回答しています。",
     },
     "err_internal": {
         "en": "Something went wrong on my side; the team has been told. Please try again.",

@@ -21,16 +21,12 @@ from bot.storage.subscriptions import SubscriptionRepository
 
 _TIME = re.compile(r"^(\d{1,2})[:h.](\d{2})$")
 _OPTION_NAMES = {
-    "time": "time",
-    "at": "time",
-    "時刻": "time",
-    "timezone": "timezone",
-    "tz": "timezone",
-    "zone": "timezone",
-    "language": "language",
-    "lang": "language",
-    "言語": "language",
-}
+    "time": "time", "at": "time", "時刻": "time",
+    "timezone": "timezone", "tz": "timezone", "zone": "timezone",
+    "language": "language", "lang": "language", "言語": "language",
+    "question": "question", "quiz": "question",
+}  # fmt: skip
+_SWITCH = {"on": True, "yes": True, "true": True, "off": False, "no": False, "false": False}
 
 
 @dataclass(frozen=True)
@@ -39,6 +35,7 @@ class SubscribeOptions:
     minute: int
     timezone: str
     language: Lang
+    daily_question: bool = False
 
 
 @cache
@@ -75,16 +72,13 @@ def parse_time(value: str) -> tuple[int, int] | None:
 
 
 def parse_subscribe_args(args: str, defaults: SubscribeOptions, lang: Lang) -> SubscribeOptions:
-    """Read ``[time HH:MM] [timezone Area/City] [language en|ja]`` in any order.
+    """Read ``[time HH:MM] [timezone Area/City] [language en|ja] [question on|off]``, any order.
 
     ``key value``, ``key=value`` and bare values (recognised by their shape) all work.
     """
-    hour, minute, zone, language = (
-        defaults.hour,
-        defaults.minute,
-        defaults.timezone,
-        defaults.language,
-    )
+    hour, minute = defaults.hour, defaults.minute
+    zone, language = defaults.timezone, defaults.language
+    question = defaults.daily_question
     words = args.replace("=", " ").split()
     index = 0
     while index < len(words):
@@ -115,6 +109,10 @@ def parse_subscribe_args(args: str, defaults: SubscribeOptions, lang: Lang) -> S
                 )
                 raise UsageError(t("sub_bad_zone", lang, value=value[:60], suggestions=hint))
             zone = found
+        elif option == "question":
+            if value.lower() not in _SWITCH:
+                raise UsageError(t("sub_bad_option", lang, value=value[:40]))
+            question = _SWITCH[value.lower()]
         elif option == "language":
             chosen = parse_language(value)
             if chosen is None:
@@ -122,7 +120,7 @@ def parse_subscribe_args(args: str, defaults: SubscribeOptions, lang: Lang) -> S
             language = chosen
         else:
             raise UsageError(t("sub_bad_option", lang, value=value[:40]))
-    return SubscribeOptions(hour, minute, zone, language)
+    return SubscribeOptions(hour, minute, zone, language, question)
 
 
 def _guess_option(value: str) -> str | None:
@@ -153,7 +151,7 @@ class SubscriptionCommands:
             Command(
                 "subscribe",
                 self.subscribe,
-                "subscribe [time HH:MM] [timezone Area/City] [language en|ja]",
+                "subscribe [time HH:MM] [timezone Area/City] [language en|ja] [question on|off]",
                 {
                     "en": "(Admins) Post this channel's anniversaries every day at a local time.",
                     "ja": "（管理者）毎日決まった時刻にこのチャンネルへ記念日を投稿。",
@@ -190,8 +188,20 @@ class SubscriptionCommands:
     async def subscribe(self, context: CommandContext, args: str, lang: Lang) -> Reply:
         if not context.user.is_admin:
             return Reply(body=t("sub_admin_only", lang), ephemeral=True, is_error=True)
-        options = parse_subscribe_args(args, self._defaults, lang)
         current = await self._subscriptions.get(self._channel(context))
+        # Re-subscribing changes only what is given; the rest stays as it was.
+        defaults = (
+            self._defaults
+            if current is None
+            else SubscribeOptions(
+                current.hour,
+                current.minute,
+                current.timezone,
+                current.language,
+                current.daily_question,
+            )
+        )
+        options = parse_subscribe_args(args, defaults, lang)
         subscription = Subscription(
             channel=self._channel(context),
             channel_name=context.channel.name,
@@ -199,7 +209,7 @@ class SubscriptionCommands:
             minute=options.minute,
             timezone=options.timezone,
             language=options.language,
-            daily_question=current.daily_question if current else False,
+            daily_question=options.daily_question,
             active_since=context.now,
             paused_reason=None,
         )
@@ -234,6 +244,11 @@ class SubscriptionCommands:
                 True,
             ),
             Field(t("sub_field_language", lang), subscription.language, True),
+            Field(
+                t("sub_field_question", lang),
+                t("switch_on" if subscription.daily_question else "switch_off", lang),
+                True,
+            ),
             Field(
                 t("sub_field_next", lang), f"{next_post:%Y-%m-%d %H:%M} {next_post.tzname()}", True
             ),

@@ -19,6 +19,7 @@ from bot.core.daily.model import ChannelKey, Subscription
 from bot.core.daily.schedule import owed_occurrences
 from bot.core.i18n import t
 from bot.core.ports import ChatPort, PermanentDeliveryError, PostTarget, TransientDeliveryError
+from bot.core.quiz.daily_question import DailyQuestion
 from bot.core.replies import Reply
 from bot.storage.deliveries import Claim, DeliveryRepository, Owed
 from bot.storage.subscriptions import SubscriptionRepository
@@ -63,6 +64,7 @@ class DailyPoster:
         ports: Mapping[str, ChatPort],
         worker_id: str,
         policy: DeliveryPolicy | None = None,
+        daily_question: DailyQuestion | None = None,
     ) -> None:
         self._subscriptions = subscriptions
         self._deliveries = deliveries
@@ -71,6 +73,7 @@ class DailyPoster:
         self._worker = worker_id
         self._policy = policy or DeliveryPolicy()
         self._send_slots = asyncio.Semaphore(self._policy.concurrency)
+        self._daily_question = daily_question
 
     @property
     def platforms(self) -> list[str]:
@@ -134,14 +137,23 @@ class DailyPoster:
 
     def post_for(self, subscription: Subscription, claim: Claim) -> Reply:
         """The day's post in the channel's language; never empty."""
-        reply = self._days.reply(claim.local_date, subscription.language)
-        footer = t("daily_footer", subscription.language)
+        lang = subscription.language
+        reply = self._days.reply(claim.local_date, lang)
+        fields, buttons = reply.fields, reply.buttons
+        parts = (
+            self._daily_question.parts(claim.local_date, lang)
+            if subscription.daily_question and self._daily_question is not None
+            else None
+        )
+        if parts is not None:
+            fields, buttons = (*fields, parts[0]), parts[1]
         return Reply(
             title=reply.title,
             body=reply.body,
-            fields=reply.fields,
+            fields=fields,
             sources=reply.sources,
-            footer=footer,
+            buttons=buttons,
+            footer=t("daily_footer", lang),
         )
 
     async def _deliver(

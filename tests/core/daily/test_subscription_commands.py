@@ -11,6 +11,7 @@ import pytest
 
 from bot.app import Core, running_core
 from bot.config import Settings
+from bot.core.clock import SimulatedClock
 from bot.core.context import Channel, CommandContext, User
 from bot.core.replies import Reply
 from tests.conftest import FIXTURE_FACTS
@@ -32,7 +33,7 @@ async def core(tmp_path: Path) -> AsyncIterator[Core]:
         }
     )
     port = FakeChatPort()
-    async with running_core(settings, {port.platform: port}) as built:
+    async with running_core(settings, {port.platform: port}, SimulatedClock(NOW)) as built:
         yield built
 
 

@@ -1,0 +1,240 @@
+"""``quiz``, ``leaderboard``, ``stats`` and ``forget-me``."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+from bot.core.commands import Command, CommandRouter, UsageError
+from bot.core.context import CommandContext
+from bot.core.facts import Difficulty
+from bot.core.i18n import Lang, t
+from bot.core.quiz.daily_question import DailyQuestion
+from bot.core.quiz.manager import QuizManager, channel_key
+from bot.core.quiz.streaks import streaks
+from bot.core.replies import Button, Field, Reply
+from bot.core.topics import TOPICS, find_topic, topic_label
+from bot.storage.quiz import QuizRepository
+
+PAGE_SIZE = 10
+_DIFFICULTIES: tuple[Difficulty, ...] = ("easy", "medium", "hard")
+
+
+def parse_quiz_options(
+    args: list[str], default: int, maximum: int, lang: Lang
+) -> tuple[int, str | None, Difficulty | None]:
+    """``[questions N] [topic] [difficulty]`` in any order; a bare number is N."""
+    count, topic, difficulty = default, None, None
+    words = list(args)
+    while words:
+        word = words.pop(0)
+        lowered = word.lower()
+        if lowered in {"questions", "question", "q", "n"} and words:
+            word = words.pop(0)
+            lowered = word.lower()
+        if lowered.isdigit() and 1 <= int(lowered) <= maximum:
+            count = int(lowered)
+        elif lowered in _DIFFICULTIES:
+            difficulty = _DIFFICULTIES[_DIFFICULTIES.index(lowered)]
+        elif (found := find_topic(word)) is not None:
+            topic = found
+        else:
+            raise UsageError(
+                t("quiz_bad_args", lang, max=maximum, topics=", ".join(TOPICS), value=word[:40])
+            )
+    return count, topic, difficulty
+
+
+class QuizCommands:
+    """Chat commands of the quiz, and the listener for typed answers."""
+
+    def __init__(
+        self, manager: QuizManager, repository: QuizRepository, daily: DailyQuestion
+    ) -> None:
+        self._manager = manager
+        self._repository = repository
+        self._daily = daily
+
+    def register(self, router: CommandRouter) -> None:
+        settings = self._manager.settings
+        for command in (
+            Command(
+                "quiz",
+                self.quiz,
+                "quiz start [questions N] [topic] [difficulty] | quiz stop",
+                {
+                    "en": f"A quiz in this channel with answer buttons (default "
+                    f"{settings.default_questions} questions, at most "
+                    f"{settings.max_questions}). Right answers score 500–1000 points: "
+                    "the faster, the more.",
+                    "ja": f"このチャンネルでボタン式のクイズ（既定{settings.default_questions}問、"
+                    f"最大{settings.max_questions}問）。正解は500〜1000点、早いほど高得点。",
+                },
+                "/alliance quiz start questions 10 lend-lease easy",
+            ),
+            Command(
+                "leaderboard",
+                self.leaderboard,
+                "leaderboard [page]",
+                {
+                    "en": "This server's players by total score, with games and accuracy.",
+                    "ja": "このサーバーの合計得点ランキング（ゲーム数・正答率つき）。",
+                },
+                "/alliance leaderboard",
+            ),
+            Command(
+                "stats",
+                self.stats,
+                "stats [user]",
+                {
+                    "en": "Quiz totals, accuracy, best topic and daily streak.",
+                    "ja": "クイズの合計・正答率・得意トピック・連続回答日数。",
+                },
+                "/alliance stats",
+            ),
+            Command(
+                "forget-me",
+                self.forget_me,
+                "forget-me",
+                {
+                    "en": "Delete your quiz data in this server (asks to confirm).",
+                    "ja": "このサーバーでのあなたのクイズのデータを削除（確認あり）。",
+                },
+                "/alliance forget-me",
+            ),
+        ):
+            router.register(command)
+        router.add_listener(self.on_message)
+
+    async def quiz(self, context: CommandContext, args: str, lang: Lang) -> Reply:
+        words = args.split()
+        action = words[0].lower() if words else ""
+        settings = self._manager.settings
+        if action == "start":
+            count, topic, difficulty = parse_quiz_options(
+                words[1:], settings.default_questions, settings.max_questions, lang
+            )
+            return await self._manager.start(context, count, topic, difficulty, lang)
+        if action == "stop" and len(words) == 1:
+            return await self._manager.stop(context, lang)
+        if action == "answer" and len(words) == 4 and all(w.isdigit() for w in words[1:]):
+            game_id, index, choice = (int(w) for w in words[1:])
+            return await self._manager.answer(context, game_id, index, choice, lang)
+        if action == "daily" and len(words) == 4 and words[3].isdigit():
+            return await self._daily_answer(context, words[1], words[2], int(words[3]), lang)
+        raise UsageError(t("quiz_usage", lang))
+
+    async def on_message(self, context: CommandContext, text: str, lang: Lang) -> Reply | None:
+        return await self._manager.typed(context, text, lang)
+
+    async def _daily_answer(
+        self, context: CommandContext, day_text: str, question_id: str, choice: int, lang: Lang
+    ) -> Reply:
+        try:
+            day = date.fromisoformat(day_text)
+        except ValueError:
+            raise UsageError(t("quiz_usage", lang)) from None
+        question = self._daily.question_for(day)
+        if question is None or question.id != question_id:
+            return Reply(body=t("quiz_closed", lang), ephemeral=True)
+        correct = choice == question.correct
+        key = channel_key(context)
+        stored = await self._repository.record_daily_answer(
+            key, context.user.id, context.user.name, day, question.id, correct, context.now
+        )
+        if not stored:
+            return Reply(body=t("daily_already", lang), ephemeral=True)
+        stats = await self._repository.user_stats(key.platform, key.tenant, context.user.id)
+        current = streaks(stats.daily_dates, day)[0] if stats is not None else 0
+        message = "daily_right" if correct else "daily_wrong"
+        return Reply(
+            body=t(message, lang, answer=question.answer_text(lang), streak=current), ephemeral=True
+        )
+
+    async def leaderboard(self, context: CommandContext, args: str, lang: Lang) -> Reply:
+        page = 1
+        if args:
+            if not args.isdigit() or int(args) < 1:
+                raise UsageError(t("leaderboard_bad_page", lang, value=args[:20]))
+            page = int(args)
+        key = channel_key(context)
+        rows, total = await self._repository.leaderboard(
+            key.platform, key.tenant, (page - 1) * PAGE_SIZE, PAGE_SIZE
+        )
+        if total == 0:
+            return Reply(body=t("leaderboard_empty", lang))
+        pages = max(1, math.ceil(total / PAGE_SIZE))
+        fields = tuple(
+            Field(
+                f"{(page - 1) * PAGE_SIZE + rank}. {row.user_name}",
+                t(
+                    "leaderboard_line",
+                    lang,
+                    points=row.points,
+                    games=row.games,
+                    accuracy=round(row.accuracy * 100),
+                ),
+            )
+            for rank, row in enumerate(rows, start=1)
+        )
+        buttons = (
+            (Button(f"{page + 1}/{pages} →", f"leaderboard {page + 1}"),) if page < pages else ()
+        )
+        return Reply(
+            title=t("leaderboard_title", lang, page=min(page, pages), pages=pages),
+            body="",
+            fields=fields,
+            buttons=buttons,
+        )
+
+    async def stats(self, context: CommandContext, args: str, lang: Lang) -> Reply:
+        key = channel_key(context)
+        who = args.strip().removeprefix("@") if args else ""
+        user_id = (
+            context.user.id
+            if not who
+            else (await self._repository.find_user(key.platform, key.tenant, who))
+        )
+        name = who or context.user.name
+        stats = (
+            await self._repository.user_stats(key.platform, key.tenant, user_id)
+            if user_id
+            else None
+        )
+        if stats is None:
+            return Reply(body=t("stats_none", lang, user=name[:60]), ephemeral=True)
+        accuracy = round(100 * stats.correct / stats.answered) if stats.answered else 0
+        ranked = sorted(stats.topics, key=lambda tally: (-tally.correct, -tally.answered))
+        best = topic_label(ranked[0].topic, lang) if ranked and ranked[0].topic in TOPICS else "—"
+        today = context.now.astimezone(context.timezone).date()
+        current, longest = streaks(stats.daily_dates, today)
+        return Reply(
+            title=t("stats_title", lang, user=stats.user_name),
+            body="",
+            fields=(
+                Field(t("stats_points", lang), str(stats.points), True),
+                Field(t("stats_games", lang), str(stats.games), True),
+                Field(
+                    t("stats_accuracy", lang),
+                    f"{accuracy}% ({stats.correct}/{stats.answered})",
+                    True,
+                ),
+                Field(t("stats_best_topic", lang), best, True),
+                Field(
+                    t("stats_streak", lang),
+                    t("stats_streak_value", lang, current=current, best=longest),
+                    True,
+                ),
+            ),
+        )
+
+    async def forget_me(self, context: CommandContext, args: str, lang: Lang) -> Reply:
+        if args.lower() != "confirm":
+            return Reply(
+                body=t("forget_confirm", lang),
+                ephemeral=True,
+                buttons=(Button(t("forget_button", lang), "forget-me confirm", "danger"),),
+            )
+        key = channel_key(context)
+        deleted = await self._repository.forget(key.platform, key.tenant, context.user.id)
+        return Reply(body=t("forget_done", lang, n=deleted), ephemeral=True)

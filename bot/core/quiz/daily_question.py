@@ -1,0 +1,46 @@
+"""The question of the day that a subscription can add to its daily post."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from datetime import date
+
+from bot.core.i18n import Lang, t
+from bot.core.quiz.bank import QuestionBank
+from bot.core.quiz.question import CHOICE_LETTERS, QuizQuestion
+from bot.core.replies import Button, Field, shorten
+
+
+class DailyQuestion:
+    """Picks one question per date, the same in every channel and every process."""
+
+    def __init__(self, bank: QuestionBank) -> None:
+        self._pool = tuple(sorted(bank.curated or bank.generated, key=lambda q: q.id))
+
+    def question_for(self, day: date) -> QuizQuestion | None:
+        if not self._pool:
+            return None
+        # A stable hash (not Python's salted hash()) so every process picks the same one.
+        seed = int.from_bytes(hashlib.sha256(day.isoformat().encode()).digest()[:8], "big")
+        rng = random.Random(seed)
+        return rng.choice(self._pool).shuffled(rng)
+
+    def parts(self, day: date, lang: Lang) -> tuple[Field, tuple[Button, ...]] | None:
+        """The field and the answer buttons to add to the day's post."""
+        question = self.question_for(day)
+        if question is None:
+            return None
+        lines = [f"{CHOICE_LETTERS[i]}. {c.get(lang)}" for i, c in enumerate(question.choices)]
+        field = Field(
+            t("daily_question_field", lang), "\n".join([question.prompt.get(lang), *lines])
+        )
+        buttons = tuple(
+            Button(
+                shorten(f"{CHOICE_LETTERS[i]}. {c.get(lang)}", 70),
+                f"quiz daily {day.isoformat()} {question.id} {i}",
+                "primary",
+            )
+            for i, c in enumerate(question.choices)
+        )
+        return field, buttons

@@ -1,0 +1,65 @@
+"""How quiz moments look as neutral replies (questions with buttons, reveals, scoreboards)."""
+
+from __future__ import annotations
+
+from bot.core.i18n import Lang, t
+from bot.core.quiz.game import Player, QuizGame, Reveal
+from bot.core.quiz.question import CHOICE_LETTERS, QuizQuestion
+from bot.core.replies import Button, Field, Reply, shorten
+
+BUTTON_LABEL_LIMIT = 70
+MEDALS = ("🥇", "🥈", "🥉")
+
+
+def answer_action(game_id: int, index: int, choice: int) -> str:
+    """The command a choice button runs."""
+    return f"quiz answer {game_id} {index} {choice}"
+
+
+def question_reply(game: QuizGame, question: QuizQuestion, intro: str = "") -> Reply:
+    lang = game.language
+    lines = [
+        f"**{CHOICE_LETTERS[i]}.** {choice.get(lang)}" for i, choice in enumerate(question.choices)
+    ]
+    buttons = tuple(
+        Button(
+            shorten(f"{CHOICE_LETTERS[i]}. {choice.get(lang)}", BUTTON_LABEL_LIMIT),
+            answer_action(game.game_id, game.index, i),
+            "primary",
+        )
+        for i, choice in enumerate(question.choices)
+    )
+    head = [intro, ""] if intro else []
+    body = "\n".join([*head, question.prompt.get(lang), "", *lines])
+    return Reply(
+        title=t("quiz_question_title", lang, n=game.index + 1, total=len(game.questions)),
+        body=body,
+        buttons=buttons,
+        footer=t("quiz_question_footer", lang, seconds=round(game.seconds_per_question)),
+    )
+
+
+def reveal_reply(reveal: Reveal, lang: Lang) -> Reply:
+    question = reveal.question
+    winners = sorted(reveal.winners, key=lambda a: -a.points)
+    right = ", ".join(f"{a.name} (+{a.points})" for a in winners) or t("quiz_nobody", lang)
+    return Reply(
+        title=t("quiz_reveal_title", lang, answer=question.answer_text(lang)),
+        body=question.explanation.get(lang),
+        fields=(Field(t("quiz_right", lang), right),),
+        sources=question.sources,
+        footer=t("quiz_answers_count", lang, n=len(reveal.answers)),
+    )
+
+
+def scoreboard_reply(players: list[Player], total: int, lang: Lang, note: str = "") -> Reply:
+    if not players:
+        return Reply(title=t("quiz_over_title", lang), body=note or t("quiz_over_empty", lang))
+    fields = tuple(
+        Field(
+            f"{MEDALS[rank] if rank < len(MEDALS) else f'{rank + 1}.'} {player.name}",
+            t("quiz_scoreline", lang, points=player.points, correct=player.correct, total=total),
+        )
+        for rank, player in enumerate(players[:10])
+    )
+    return Reply(title=t("quiz_over_title", lang), body=note, fields=fields)
