@@ -135,3 +135,41 @@ def test_daily_post_exactly_once_across_waits_and_restarts(config: Path) -> None
     again = shell(config, "/alliance subscription\n", "--now", "2026-06-23T12:00:00+00:00")
     assert again.stdout.count(FOOTER) == 0
     assert "23 June 2026 · sent" in again.stdout
+
+
+def test_a_quiz_in_the_shell_with_two_players(config: Path) -> None:
+    script = (
+        "\n".join(
+            [
+                "/alliance quiz start questions 2",
+                ":click 1",
+                ":user bob",
+                "b",
+                "b",
+                ":wait 25",
+                ":user alice",
+                "3",
+                ":wait 25",
+                "/alliance leaderboard",
+                "/alliance stats bob",
+            ]
+        )
+        + "\n"
+    )
+    result = shell(config, script, "--user", "alice")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "** Question 1/2 **" in out
+    assert "[4] D. " in out
+    assert "Your answer A is in." in out
+    assert "Your answer B is in." in out
+    assert "only your first answer counts" in out  # bob's second "b"
+    assert out.count("** Answer: ") == 2
+    assert "** Question 2/2 **" in out
+    assert "Your answer C is in." in out
+    assert "** Quiz over — scoreboard **" in out
+    board = out.split("** Quiz over — scoreboard **")[1]
+    assert "alice" in board and "bob" in board
+    assert "** Leaderboard — page 1/1 **" in out
+    assert "** Quiz stats — bob **" in out
+    assert "Source: " in out.split("** Answer: ")[1]

@@ -202,11 +202,17 @@ def test_questions_load_with_their_fact(tmp_path: Path) -> None:
     ("change", "line", "expected"),
     [
         (("fact: good-fact", "fact: no-such-fact"), 1, "unknown fact 'no-such-fact'"),
-        (("{en: 7 December 1941, ja: 1941年12月7日}", "{en: 22 june 1941, ja: 1941年12月7日}"),
-         1, "two choices are the same in en"),
+        (
+            ("{en: 7 December 1941, ja: 1941年12月7日}", "{en: 22 june 1941, ja: 1941年12月7日}"),
+            1,
+            "two choices are the same in en",
+        ),
         (("When did Germany invade the USSR?", "Was it 22 June 1941?"), 1, "gives its answer away"),
-        (("    - {en: 22 June 1940, ja: 1940年6月22日}\n", ""),
-         7, "missing required key 'wrong.2'"),
+        (
+            ("    - {en: 22 June 1940, ja: 1940年6月22日}\n", ""),
+            7,
+            "missing required key 'wrong.2'",
+        ),
         (("difficulty: easy", "difficulty: trivial"), 3, "difficulty"),
         (("topics: [eastern-front]", "topics: [cooking]"), 4, "unknown topic(s) cooking"),
     ],

@@ -156,3 +156,23 @@ async def test_subscription_shows_last_delivery_and_a_pause(core: Core) -> None:
     resumed = await core.router.handle(context(now=NOW + timedelta(days=2)), "subscription")
     assert resumed.body == ""
     assert field(resumed, "Last delivery") == "23 June 2026 · sent"
+
+
+async def test_the_question_of_the_day_option(core: Core) -> None:
+    created = await core.router.handle(context(), "subscribe time 09:00 timezone UTC question on")
+    assert field(created, "Question of the day") == "on"
+    changed = await core.router.handle(context(), "subscribe language ja")
+    assert field(changed, "Language") == "ja"
+    assert field(changed, "Question of the day") == "on"  # other settings are kept
+    assert field(changed, "Time") == "09:00 (UTC)"
+    await core.poster.run_due(NOW + timedelta(days=1))
+    port = core.poster._ports["test"]
+    assert isinstance(port, FakeChatPort)
+    post = port.posts[0].reply
+    assert post.fields[-1].name == "今日の問題"
+    assert len(post.buttons) == 4
+    assert all(b.action.startswith("quiz daily 2026-06-22 ") for b in post.buttons)
+    off = await core.router.handle(context(locale="ja"), "subscribe question off")
+    assert field(off, "今日の問題") == "なし"
+    bad = await core.router.handle(context(), "subscribe question maybe")
+    assert bad.is_error

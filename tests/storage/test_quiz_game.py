@@ -1,0 +1,297 @@
+"""Whole quiz games through the core, on a fake clock (no sleeps) and a real database."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.config import shipped_facts_dir
+from bot.core.clock import SimulatedClock
+from bot.core.commands import CommandRouter
+from bot.core.context import Channel, CommandContext, User
+from bot.core.fact_loading import load_fact_store
+from bot.core.fact_store import FactStore
+from bot.core.quiz.bank import QuestionBank
+from bot.core.quiz.commands import QuizCommands
+from bot.core.quiz.daily_question import DailyQuestion
+from bot.core.quiz.manager import QuizManager, QuizSettings, channel_key
+from bot.core.replies import Reply
+from bot.storage.database import Database
+from bot.storage.quiz import QuizRepository
+from tests.fakes import FakeChatPort
+
+START = datetime(2026, 6, 22, 18, 0, tzinfo=UTC)
+
+
+class StandStill:
+    def __call__(self) -> float:
+        return 0.0
+
+
+@pytest.fixture(scope="module")
+def corpus() -> FactStore:
+    return load_fact_store(shipped_facts_dir())
+
+
+@dataclass
+class Table:
+    """Everything a test drives: the router, its clock, what the channel saw."""
+
+    router: CommandRouter
+    clock: SimulatedClock
+    port: FakeChatPort
+    manager: QuizManager
+    repository: QuizRepository
+    daily: DailyQuestion
+
+    def who(
+        self,
+        name: str,
+        admin: bool = False,
+        channel: str = "quiz-room",
+        locale: str = "en",
+        tenant: str = "guild-1",
+    ) -> CommandContext:
+        return CommandContext(
+            User(f"id-{name}", name, admin),
+            Channel("test", tenant, channel, channel),
+            locale,
+            self.clock.now(),
+            ZoneInfo("UTC"),
+        )
+
+    async def say(self, name: str, text: str, **where: str) -> Reply:
+        return await self.router.handle(self.who(name, **where), text)  # type: ignore[arg-type]
+
+    async def chat(self, name: str, text: str) -> Reply | None:
+        return await self.router.handle_message(self.who(name), text)
+
+    def question(self) -> tuple[int, int, int]:
+        """(game id, question index, right choice) of the open question."""
+        game = self.manager.running(channel_key(self.who("x")))
+        assert game is not None and game.is_open
+        return game.game_id, game.index, game.current.correct
+
+    def posted_titles(self) -> list[str]:
+        return [p.reply.title or "" for p in self.port.posts]
+
+
+async def build_table(database: Database, corpus: FactStore, seed: int = 7) -> Table:
+    clock = SimulatedClock(START, StandStill())
+    port = FakeChatPort()
+    repository = QuizRepository(database)
+    bank = QuestionBank.build(corpus)
+    daily = DailyQuestion(bank)
+    manager = QuizManager(
+        bank,
+        repository,
+        clock,
+        {"test": port},
+        QuizSettings(seconds_per_question=20, quiet_questions=2),
+        "worker",
+        random.Random(seed),
+    )
+    router = CommandRouter("en")
+    QuizCommands(manager, repository, daily).register(router)
+    return Table(router, clock, port, manager, repository, daily)
+
+
+@pytest.fixture
+async def table(database: Database, corpus: FactStore) -> AsyncIterator[Table]:
+    built = await build_table(database, corpus)
+    yield built
+    await built.manager.close()
+
+
+def wrong(choice: int) -> int:
+    return (choice + 1) % 4
+
+
+async def test_a_whole_game_with_buttons_typed_answers_timers_and_scores(table: Table) -> None:
+    first = await table.say("alice", "/alliance quiz start questions 3")
+    assert first.title == "Question 1/3"
+    assert len(first.buttons) == 4
+    assert "500–1000 points" in first.body
+    game_id, index, right = table.question()
+
+    pressed = await table.say("alice", first.buttons[right].action)
+    assert pressed.ephemeral and "is in" in pressed.body
+    again = await table.say("alice", first.buttons[wrong(right)].action)
+    assert again.ephemeral and "already answered" in again.body
+
+    await table.clock.advance(10)
+    game = table.manager.running(channel_key(table.who("bob")))
+    assert game is not None
+    right_text = game.current.choices[right].en
+    typed = await table.chat("bob", right_text.upper() + "!")
+    assert typed is not None and "is in" in typed.body
+    await table.say("carol", f"quiz answer {game_id} {index} {wrong(right)}")
+    assert await table.chat("dave", "what a nice evening") is None
+
+    await table.clock.advance(10)  # the buzzer: reveal, then question 2
+    reveal, second = table.port.posts[0].reply, table.port.posts[1].reply
+    assert reveal.title is not None and reveal.title.startswith("Answer: ")
+    assert "alice (+1000)" in reveal.fields[0].value
+    assert "bob (+750)" in reveal.fields[0].value
+    assert "carol" not in reveal.fields[0].value
+    assert reveal.sources
+    assert second.title == "Question 2/3"
+
+    late = await table.say("dave", first.buttons[right].action)
+    assert late.ephemeral and "closed" in late.body
+
+    for _ in range(2):
+        _, _, right = table.question()
+        await table.say("alice", f"quiz answer {game_id} {table.question()[1]} {right}")
+        await table.clock.advance(20)
+    board = table.port.posts[-1].reply
+    assert board.title == "Quiz over — scoreboard"
+    assert board.fields[0].name.endswith("alice")
+    assert "3000 points · 3/3 right" in board.fields[0].value
+    assert table.manager.running(channel_key(table.who("alice"))) is None
+    assert table.clock.next_due() is None  # no timer outlives its quiz
+
+    leaderboard = await table.say("zed", "/alliance leaderboard")
+    names = [field.name for field in leaderboard.fields]
+    assert names == ["1. alice", "2. bob", "3. carol"]
+    assert "3000 points · 1 game(s) · 100% right" in leaderboard.fields[0].value
+    assert "0% right" in leaderboard.fields[2].value
+    stats = await table.say("zed", "/alliance stats bob")
+    assert stats.title == "Quiz stats — bob"
+    assert "750" in stats.fields[0].value
+
+
+async def test_one_quiz_per_channel(table: Table) -> None:
+    await table.say("alice", "quiz start")
+    second = await table.say("bob", "quiz start")
+    assert second.is_error and "already running" in second.body
+    elsewhere = await table.say("bob", "quiz start 2", channel="other-room")
+    assert elsewhere.title == "Question 1/2"
+
+
+async def test_only_the_starter_or_an_admin_can_stop(table: Table) -> None:
+    await table.say("alice", "quiz start 5")
+    refused = await table.say("bob", "quiz stop")
+    assert refused.is_error and "Only the person who started" in refused.body
+    stopped = await table.say("admin", "quiz stop", admin=True)  # type: ignore[arg-type]
+    assert stopped.title == "Quiz over — scoreboard"
+    assert "admin stopped the quiz" in stopped.body
+    assert table.clock.next_due() is None
+    assert (await table.say("alice", "quiz stop")).body == "No quiz is running in this channel."
+
+
+async def test_a_quiet_channel_ends_the_quiz_itself(table: Table) -> None:
+    await table.say("alice", "quiz start 10")
+    await table.clock.advance(60)
+    titles = table.posted_titles()
+    assert titles.count("Quiz over — scoreboard") == 1
+    assert sum(title.startswith("Answer:") for title in titles) == 2  # quiet_questions=2
+    assert "gone quiet for 2 questions" in table.port.posts[-1].reply.body
+    assert table.clock.next_due() is None
+
+
+async def test_fifty_people_answering_at_once_are_each_counted_once(table: Table) -> None:
+    await table.say("host", "quiz start 1")
+    game_id, index, right = table.question()
+    presses = [
+        table.say(f"user{n}", f"quiz answer {game_id} {index} {right if n % 2 else wrong(right)}")
+        for n in range(50)
+    ]
+    doubles = [table.say(f"user{n}", f"quiz answer {game_id} {index} {right}") for n in range(50)]
+    replies = await asyncio.gather(*presses, *doubles, table.clock.advance(20))
+    accepted = [r for r in replies[:100] if r is not None and "is in" in r.body]
+    assert len(accepted) == 50
+    reveals = [t for t in table.posted_titles() if t.startswith("Answer:")]
+    assert len(reveals) == 1  # the question closed once
+    board, total = await table.repository.leaderboard("test", "guild-1", 0, 100)
+    assert total == 50
+    assert all(row.answered == 1 for row in board)
+    assert sum(row.correct for row in board) == 25
+
+
+async def test_a_restart_ends_the_quiz_with_a_message_and_keeps_its_answers(
+    database: Database, corpus: FactStore
+) -> None:
+    before = await build_table(database, corpus)
+    await before.say("alice", "quiz start 5")
+    game_id, index, right = before.question()
+    await before.say("alice", f"quiz answer {game_id} {index} {right}")
+    await before.manager.close()  # the process goes away mid-quiz
+
+    after = await build_table(database, corpus)
+    assert await after.manager.recover_interrupted(after.clock.now()) == 1
+    message = after.port.posts[0]
+    assert message.target.channel_id == "quiz-room"
+    assert "interrupted by a restart" in message.reply.body
+    assert "1 answer(s)" in message.reply.body
+    assert await after.manager.recover_interrupted(after.clock.now()) == 0
+    board = await after.say("alice", "leaderboard")
+    assert board.fields[0].name == "1. alice"
+    fresh = await after.say("alice", "quiz start 1")
+    assert fresh.title == "Question 1/1"
+    await after.manager.close()
+
+
+async def test_forget_me_asks_first_then_deletes(table: Table) -> None:
+    await table.say("alice", "quiz start 1")
+    game_id, index, right = table.question()
+    await table.say("alice", f"quiz answer {game_id} {index} {right}")
+    await table.clock.advance(20)
+    ask = await table.say("alice", "forget-me")
+    assert ask.ephemeral and "cannot be undone" in ask.body
+    assert ask.buttons[0].action == "forget-me confirm"
+    assert (await table.say("zed", "leaderboard")).fields
+    done = await table.say("alice", ask.buttons[0].action)
+    assert "1 record(s) deleted" in done.body
+    assert "Nobody here has played yet" in (await table.say("zed", "leaderboard")).body
+
+
+async def test_the_daily_question_keeps_a_streak(table: Table) -> None:
+    day = START.date()
+    for offset in range(3):
+        when = day + timedelta(days=offset)
+        parts = table.daily.parts(when, "en")
+        assert parts is not None
+        field, buttons = parts
+        assert field.name == "Question of the day"
+        question = table.daily.question_for(when)
+        assert question is not None
+        reply = await table.say("alice", buttons[question.correct].action)
+        assert f"Daily streak: {offset + 1}" in reply.body
+    again = await table.say("alice", buttons[0].action)
+    assert "already answered today's question" in again.body
+    await table.clock.advance_to(START + timedelta(days=2))
+    stats = await table.say("alice", "stats")
+    assert "3 now · best 3" in stats.fields[-1].value
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("quiz start 0", "N from 1 to 20"),
+        ("quiz start 21", "“21” is not one of those"),
+        ("quiz start questions many", "“many”"),
+        ("quiz start cooking", "“cooking”"),
+        ("quiz", "quiz start"),
+        ("quiz answer 1 2", "quiz start"),
+        ("leaderboard first", "not a page number"),
+    ],
+)
+async def test_bad_quiz_input_says_what_is_expected(table: Table, text: str, expected: str) -> None:
+    reply = await table.say("alice", text)
+    assert reply.is_error
+    assert expected in reply.body
+
+
+async def test_quiz_in_japanese(table: Table) -> None:
+    reply = await table.say("kenji", "quiz start 1 japan", locale="ja")
+    assert reply.title == "第1問（全1問）"
+    assert "トピック: 日本" in reply.body
+    await table.clock.advance(20)
+    assert table.port.posts[-1].reply.title == "クイズ終了 — 結果"
