@@ -289,3 +289,59 @@ async def test_a_changed_subscription_does_not_post_twice_that_day(
     await repository.upsert(later, "admin", NINE_UTC_22_JUNE + timedelta(hours=1))
     await daily.run_due(NINE_UTC_22_JUNE + timedelta(hours=9))
     assert port.channels() == ["chan-1"]
+
+
+@pytest.mark.parametrize(
+    ("hour", "minute", "start", "expected"),
+    [
+        # Spring forward on 8 March 2026 in New York: 09:00 is 14:00 UTC, then 13:00 UTC.
+        (
+            9,
+            0,
+            datetime(2026, 3, 6, 15, 0, tzinfo=UTC),
+            {
+                date(2026, 3, 7): datetime(2026, 3, 7, 14, 0, tzinfo=UTC),
+                date(2026, 3, 8): datetime(2026, 3, 8, 13, 0, tzinfo=UTC),
+                date(2026, 3, 9): datetime(2026, 3, 9, 13, 0, tzinfo=UTC),
+            },
+        ),
+        # Fall back on 1 November 2026: 01:30 happens twice; the post goes out once.
+        (
+            1,
+            30,
+            datetime(2026, 10, 31, 12, 0, tzinfo=UTC),
+            {
+                date(2026, 11, 1): datetime(2026, 11, 1, 5, 30, tzinfo=UTC),
+                date(2026, 11, 2): datetime(2026, 11, 2, 6, 30, tzinfo=UTC),
+                date(2026, 11, 3): datetime(2026, 11, 3, 6, 30, tzinfo=UTC),
+            },
+        ),
+    ],
+)
+async def test_time_travel_across_daylight_saving_changes(
+    database: Database,
+    store: FactStore,
+    hour: int,
+    minute: int,
+    start: datetime,
+    expected: dict[date, datetime],
+) -> None:
+    repository = SubscriptionRepository(database)
+    await repository.upsert(
+        subscription(channel(1), "America/New_York", hour, minute), "admin", start
+    )
+    port = FakeChatPort()
+    daily = poster(database, store, port)
+    sent_at: list[datetime] = []
+    moment = start
+    while moment < start + timedelta(days=3, hours=12):
+        if (await daily.run_due(moment)).sent:
+            sent_at.append(moment)
+        moment += timedelta(minutes=30)
+    async with database.session() as session:
+        rows = dict(
+            (await session.execute(select(DeliveryRow.local_date, DeliveryRow.due_at))).all()
+        )
+    assert rows == expected
+    assert len(port.posts) == 3
+    assert sent_at == sorted(expected.values())  # each at its own minute, not late
