@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from bot.core.fact_store import FactStore
-from bot.core.facts import Fact, Localized
+from bot.core.facts import Difficulty, Fact, Localized
 from bot.core.quiz.question import QuizQuestion
 from bot.core.replies import SourceLink
 
@@ -46,6 +46,27 @@ def _names_a_year(fact: Fact) -> bool:
     return bool(_YEAR_IN_TEXT.search(fact.title.en) or _YEAR_IN_TEXT.search(fact.title.ja))
 
 
+def _about_fact(
+    fact: Fact,
+    kind: str,
+    difficulty: Difficulty,
+    prompt: Localized,
+    choices: tuple[Localized, ...],
+) -> QuizQuestion:
+    """A question on one fact whose right answer is the first of ``choices``."""
+    return QuizQuestion(
+        id=f"gen-{kind}-{fact.id}",
+        fact_id=fact.id,
+        difficulty=difficulty,
+        topics=fact.tags,
+        prompt=prompt,
+        choices=choices,
+        correct=0,
+        explanation=_explanation(fact),
+        sources=_sources(fact),
+    )
+
+
 def year_question(fact: Fact) -> QuizQuestion | None:
     """ "In which year…?" with the three nearest other years as distractors."""
     year = fact.date.year
@@ -55,20 +76,12 @@ def year_question(fact: Fact) -> QuizQuestion | None:
     others = sorted(
         (y for y in range(FIRST_YEAR, LAST_YEAR + 1) if y != year), key=lambda y: abs(y - year)
     )[:3]
-    choices = tuple(Localized(en=str(y), ja=f"{y}年") for y in [year, *others])
-    return QuizQuestion(
-        id=f"gen-year-{fact.id}",
-        fact_id=fact.id,
-        difficulty="easy",
-        topics=fact.tags,
-        prompt=Localized(
-            en=f"In which year: “{fact.title.en}”?",
-            ja=f"「{fact.title.ja}」は何年のこと？",
-        ),
-        choices=choices,
-        correct=0,
-        explanation=_explanation(fact),
-        sources=_sources(fact),
+    return _about_fact(
+        fact,
+        "year",
+        "easy",
+        Localized(en=f"In which year: “{fact.title.en}”?", ja=f"「{fact.title.ja}」は何年のこと？"),
+        tuple(Localized(en=str(y), ja=f"{y}年") for y in [year, *others]),
     )
 
 
@@ -80,21 +93,16 @@ def month_question(fact: Fact) -> QuizQuestion | None:
     if month is None or spans_months or _names_a_year(fact):
         return None
     others = sorted((m for m in range(1, 13) if m != month), key=lambda m: (abs(m - month), m))[:3]
-    choices = tuple(Localized(en=calendar.month_name[m], ja=f"{m}月") for m in [month, *others])
     year = fact.date.year
-    return QuizQuestion(
-        id=f"gen-month-{fact.id}",
-        fact_id=fact.id,
-        difficulty="medium",
-        topics=fact.tags,
-        prompt=Localized(
+    return _about_fact(
+        fact,
+        "month",
+        "medium",
+        Localized(
             en=f"In which month of {year}: “{fact.title.en}”?",
             ja=f"{year}年の何月のこと？「{fact.title.ja}」",
         ),
-        choices=choices,
-        correct=0,
-        explanation=_explanation(fact),
-        sources=_sources(fact),
+        tuple(Localized(en=calendar.month_name[m], ja=f"{m}月") for m in [month, *others]),
     )
 
 
