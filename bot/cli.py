@@ -107,7 +107,7 @@ def _load(config: Path | None) -> Settings:
 
 
 def _shell(args: argparse.Namespace) -> int:
-    from bot.adapters.shell import ShellAdapter, ShellChatPort, default_speaker, parse_moment
+    from bot.adapters.shell import ShellAdapter, ShellTerminal, default_speaker, parse_moment
     from bot.app import running_core
     from bot.core.clock import SimulatedClock
 
@@ -121,12 +121,12 @@ def _shell(args: argparse.Namespace) -> int:
         )
         return EXIT_USAGE
     speaker = default_speaker(args.user, args.channel, args.lang or settings.bot.language)
-    port = ShellChatPort(sys.stdout)
+    terminal = ShellTerminal(sys.stdout)
 
     async def session() -> int:
         clock = SimulatedClock(start)
-        async with running_core(settings, {port.platform: port}, clock) as core:
-            shell = ShellAdapter(core, clock, sys.stdout, speaker)
+        async with running_core(settings, {terminal.platform: terminal}, clock) as core:
+            shell = ShellAdapter(core, clock, terminal, speaker)
             return await shell.run(sys.stdin, interactive=sys.stdin.isatty())
 
     return asyncio.run(session())

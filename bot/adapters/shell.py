@@ -73,19 +73,32 @@ def render_text(reply: Reply, channel: str) -> str:
     return "\n".join(lines)
 
 
-class ShellChatPort:
-    """Posts the bot makes on its own (daily posts) appear in the terminal."""
+class ShellTerminal:
+    """The terminal as a chat platform. Every bot message is printed here, whether it answers
+    a command or the bot posts on its own (daily posts, quiz questions and reveals), so the
+    buttons of the latest message are always the ones ``:click`` presses."""
 
     platform = PLATFORM
 
     def __init__(self, out: TextIO) -> None:
         self._out = out
+        self.last_buttons: tuple[Button, ...] = ()
+
+    def say(self, text: str) -> None:
+        """Print a line of the shell's own (not the bot's)."""
+        print(text, file=self._out, flush=True)
+
+    def show(self, reply: Reply, channel: str) -> None:
+        """Print a message from the bot."""
+        if reply.buttons:
+            self.last_buttons = reply.buttons
+        print(render_text(reply, channel), file=self._out, flush=True)
 
     def serves(self, tenant: str) -> bool:
         return True
 
     async def post(self, target: PostTarget, reply: Reply, key: str) -> None:
-        print(render_text(reply, target.channel_name), file=self._out, flush=True)
+        self.show(reply, target.channel_name)
 
     async def was_posted(self, target: PostTarget, key: str) -> bool:
         # A terminal keeps no history the next process could consult.
@@ -104,12 +117,13 @@ class Speaker:
 class ShellAdapter:
     """Runs the core against a terminal or a script on stdin."""
 
-    def __init__(self, core: Core, clock: SimulatedClock, out: TextIO, speaker: Speaker) -> None:
+    def __init__(
+        self, core: Core, clock: SimulatedClock, terminal: ShellTerminal, speaker: Speaker
+    ) -> None:
         self._core = core
         self._clock = clock
-        self._out = out
+        self._terminal = terminal
         self._speaker = speaker
-        self._last_buttons: tuple[Button, ...] = ()
         self._daily_timer: TimerHandle | None = None
 
     @property
@@ -117,14 +131,10 @@ class ShellAdapter:
         return f"#{self._speaker.channel} {self._speaker.user.name}> "
 
     def say(self, text: str) -> None:
-        """Print a line of the shell's own (not the bot's)."""
-        print(text, file=self._out, flush=True)
+        self._terminal.say(text)
 
     def post(self, reply: Reply, channel: str) -> None:
-        """Show a message from the bot."""
-        if reply.buttons:
-            self._last_buttons = reply.buttons
-        print(render_text(reply, channel), file=self._out, flush=True)
+        self._terminal.show(reply, channel)
 
     def _context(self) -> CommandContext:
         speaker = self._speaker
@@ -237,13 +247,14 @@ class ShellAdapter:
         self.say(f"Clock: {self._clock.now().isoformat(timespec='seconds')}")
 
     async def _click(self, args: str) -> None:
-        if not self._last_buttons:
+        buttons = self._terminal.last_buttons
+        if not buttons:
             self.say("No message with buttons yet.")
             return
-        if not args.isdigit() or not 1 <= int(args) <= len(self._last_buttons):
-            self.say(f"Usage: :click N, with N from 1 to {len(self._last_buttons)}")
+        if not args.isdigit() or not 1 <= int(args) <= len(buttons):
+            self.say(f"Usage: :click N, with N from 1 to {len(buttons)}")
             return
-        await self.run_command(self._last_buttons[int(args) - 1].action)
+        await self.run_command(buttons[int(args) - 1].action)
 
     async def run(self, stdin: TextIO, interactive: bool) -> int:
         """Read lines until :quit or end of input; returns the exit status."""
