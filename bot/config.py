@@ -47,7 +47,7 @@ class DailySection(_Section):
     # Defaults for /alliance subscribe, and how delivery behaves.
     time: str = Field(default="09:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     grace_hours: float = Field(default=6.0, ge=0, le=24)
-    stale_claim_minutes: float = Field(default=5.0, gt=0)
+    stale_claim_minutes: float = Field(default=5.0, ge=1)
     concurrency: int = Field(default=20, ge=1, le=200)
     poll_seconds: float = Field(default=60.0, gt=0)
 

@@ -8,7 +8,8 @@ reason.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+import logging
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -20,6 +21,11 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from bot.core.daily.model import ChannelKey, DeliveryRecord
 from bot.storage.database import Database
 from bot.storage.tables import DeliveryRow
+
+log = logging.getLogger(__name__)
+
+# Whether this process posts for (platform, tenant).
+Serves = Callable[[str, str], bool]
 
 CLAIMED = "claimed"
 SENT = "sent"
@@ -130,9 +136,7 @@ class DeliveryRepository:
         async with self._db.session() as session:
             for start in range(0, len(values), 500):
                 statement = self._insert_ignoring_conflicts(values[start : start + 500])
-                result = await session.scalars(
-                    statement, execution_options={"populate_existing": True}
-                )
+                result = await session.scalars(statement)
                 inserted.extend(result.all())
         return inserted
 
@@ -152,12 +156,24 @@ class DeliveryRepository:
         ]
 
     async def _take_over(
-        self, condition: ColumnElement[bool], worker: str, now: datetime, recovered: bool
+        self,
+        condition: ColumnElement[bool],
+        serves: Serves,
+        worker: str,
+        now: datetime,
+        recovered: bool,
     ) -> list[Claim]:
         async with self._db.session() as session:
+            candidates = await session.execute(
+                select(DeliveryRow.id, DeliveryRow.platform, DeliveryRow.tenant).where(condition)
+            )
+            # Only rows of tenants this process serves: a shard must not take another's.
+            ids = [row_id for row_id, platform, tenant in candidates if serves(platform, tenant)]
+            if not ids:
+                return []
             result = await session.scalars(
                 update(DeliveryRow)
-                .where(condition)
+                .where(DeliveryRow.id.in_(ids), condition)  # the condition again: races lose
                 .values(status=CLAIMED, claimed_by=worker, claimed_at=now)
                 .returning(DeliveryRow),
                 execution_options={"synchronize_session": False},
@@ -165,35 +181,58 @@ class DeliveryRepository:
             return [_claim(row, recovered) for row in result.all()]
 
     async def claim_retries(
-        self, platforms: Collection[str], worker: str, now: datetime
+        self, serves: Serves, worker: str, now: datetime, due_since: datetime
     ) -> list[Claim]:
-        """Claim posts whose transient failure has waited out its backoff."""
+        """Claim posts whose transient failure has waited out its backoff (and that are
+        still within the grace window: due at or after ``due_since``)."""
         condition = and_(
             DeliveryRow.status == RETRY,
             DeliveryRow.next_attempt_at <= now,
-            DeliveryRow.platform.in_(list(platforms)),
+            DeliveryRow.due_at >= due_since,
         )
-        return await self._take_over(condition, worker, now, recovered=False)
+        return await self._take_over(condition, serves, worker, now, recovered=False)
 
     async def claim_stale(
-        self, platforms: Collection[str], worker: str, now: datetime, claimed_before: datetime
+        self,
+        serves: Serves,
+        worker: str,
+        now: datetime,
+        claimed_before: datetime,
+        due_since: datetime,
     ) -> list[Claim]:
         """Take over claims whose process stopped before finishing them."""
         condition = and_(
             DeliveryRow.status == CLAIMED,
             DeliveryRow.claimed_at < claimed_before,
-            DeliveryRow.platform.in_(list(platforms)),
+            DeliveryRow.due_at >= due_since,
         )
-        return await self._take_over(condition, worker, now, recovered=True)
+        return await self._take_over(condition, serves, worker, now, recovered=True)
+
+    async def expire(self, platforms: Collection[str], now: datetime, due_before: datetime) -> int:
+        """Give up on unfinished posts that fell out of the grace window."""
+        async with self._db.session() as session:
+            result = await session.execute(
+                update(DeliveryRow)
+                .where(
+                    DeliveryRow.status.in_([CLAIMED, RETRY]),
+                    DeliveryRow.due_at < due_before,
+                    DeliveryRow.platform.in_(list(platforms)),
+                )
+                .values(status=FAILED, finished_at=now, error="gave up: past the grace window"),
+                execution_options={"synchronize_session": False},
+            )
+            return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     async def _finish(self, claim: Claim, worker: str, **values: object) -> None:
         async with self._db.session() as session:
-            await session.execute(
+            result = await session.execute(
                 update(DeliveryRow)
                 .where(DeliveryRow.id == claim.delivery_id, DeliveryRow.claimed_by == worker)
                 .values(**values),
                 execution_options={"synchronize_session": False},
             )
+        if not result.rowcount:  # type: ignore[attr-defined]
+            log.warning("delivery %s was taken over by another process", claim.delivery_id)
 
     async def mark_sent(self, claim: Claim, worker: str, now: datetime) -> None:
         await self._finish(

@@ -62,7 +62,7 @@ async def main(url: str, start: str, worker: str) -> None:
         AnniversaryReplies(load_fact_store(FIXTURE_FACTS)),
         {platform.platform: platform},
         worker,
-        DeliveryPolicy(stale_claim_after=timedelta(seconds=2), concurrency=10),
+        DeliveryPolicy(stale_claim_after=timedelta(seconds=8), concurrency=10),
     )
     clock = SimulatedClock(datetime.fromisoformat(start))
     print("ready", flush=True)

@@ -14,6 +14,8 @@ from bot.core.anniversary_replies import AnniversaryReplies
 from bot.core.daily.model import ChannelKey, Subscription
 from bot.core.daily.poster import DailyPoster, DeliveryPolicy
 from bot.core.fact_store import FactStore
+from bot.core.ports import PostTarget
+from bot.core.replies import Reply
 from bot.storage.database import Database
 from bot.storage.deliveries import DeliveryRepository
 from bot.storage.subscriptions import SubscriptionRepository
@@ -345,3 +347,56 @@ async def test_time_travel_across_daylight_saving_changes(
     assert rows == expected
     assert len(port.posts) == 3
     assert sent_at == sorted(expected.values())  # each at its own minute, not late
+
+
+async def test_a_shard_never_takes_over_another_shards_retry(
+    database: Database, store: FactStore
+) -> None:
+    await subscribe(
+        database, subscription(channel(1, "guild-a")), subscription(channel(2, "guild-b"))
+    )
+    port_a = FakeChatPort(tenants={"guild-a"})
+    port_b = FakeChatPort(tenants={"guild-b"}, failures={"chan-2": [rate_limited(1)]})
+    shard_a = poster(database, store, port_a, "shard-a")
+    shard_b = poster(database, store, port_b, "shard-b")
+    await shard_b.run_due(NINE_UTC_22_JUNE)  # guild-b's post fails once, to be retried
+    await shard_a.run_due(NINE_UTC_22_JUNE + timedelta(minutes=2))
+    await shard_b.run_due(NINE_UTC_22_JUNE + timedelta(minutes=3))
+    assert port_a.channels() == ["chan-1"]
+    assert port_b.channels() == ["chan-2"]
+
+
+async def test_an_unfinished_claim_is_not_sent_after_the_grace_window(
+    database: Database, store: FactStore
+) -> None:
+    await subscribe(database, subscription(channel(1)))
+    crashed = FakeChatPort(gate=asyncio.Event())
+    stuck = asyncio.create_task(
+        poster(database, store, crashed, "crashed").run_due(NINE_UTC_22_JUNE)
+    )
+    await asyncio.sleep(0.2)
+    stuck.cancel()
+    port = FakeChatPort()
+    await poster(database, store, port, "later").run_due(NINE_UTC_22_JUNE + timedelta(days=7))
+    assert [p.reply.title for p in port.posts] == ["On this day — 29 June"]
+    assert (await statuses(database))[("chan-1", date(2026, 6, 22))] == "failed"
+
+
+async def test_a_retry_after_an_ambiguous_failure_does_not_post_twice(
+    database: Database, store: FactStore
+) -> None:
+    await subscribe(database, subscription(channel(1)))
+    port = FakeChatPort()
+    delivered = port.post
+
+    async def delivered_but_timed_out(target: PostTarget, reply: Reply, key: str) -> None:
+        await delivered(target, reply, key)  # the platform got it; the answer was lost
+        raise TimeoutError("read timeout")
+
+    port.post = delivered_but_timed_out  # type: ignore[method-assign]
+    daily = poster(database, store, port)
+    assert (await daily.run_due(NINE_UTC_22_JUNE)).retrying == [channel(1)]
+    port.post = delivered  # type: ignore[method-assign]
+    report = await daily.run_due(NINE_UTC_22_JUNE + timedelta(minutes=2))
+    assert report.sent == [channel(1)]
+    assert port.channels() == ["chan-1"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -79,14 +80,23 @@ class DailyPoster:
     def platforms(self) -> list[str]:
         return list(self._ports)
 
+    def serves(self, platform: str, tenant: str) -> bool:
+        """Whether this process posts for ``tenant`` on ``platform``."""
+        port = self._ports.get(platform)
+        return port is not None and port.serves(tenant)
+
+    async def _served_subscriptions(self) -> dict[ChannelKey, Subscription]:
+        return {
+            sub.channel: sub
+            for sub in await self._subscriptions.active(self.platforms)
+            if self.serves(sub.channel.platform, sub.channel.tenant)
+        }
+
     async def run_due(self, now: datetime) -> RunReport:
         """Send everything owed at ``now``; returns what happened."""
         report = RunReport()
-        subscriptions = {
-            sub.channel: sub
-            for sub in await self._subscriptions.active(self.platforms)
-            if self._ports[sub.channel.platform].serves(sub.channel.tenant)
-        }
+        started = time.monotonic()
+        subscriptions = await self._served_subscriptions()
         on_time, too_late = self._owed(subscriptions.values(), now)
         for owed in await self._deliveries.record_skipped(too_late, now):
             log.warning(
@@ -95,17 +105,20 @@ class DailyPoster:
                 owed.channel,
             )
             report.skipped.append(owed.channel)
+        oldest_due = now - self._policy.grace
+        if expired := await self._deliveries.expire(self.platforms, now, oldest_due):
+            log.warning("gave up on %d unfinished post(s) past the grace window", expired)
         known = await self._deliveries.existing(on_time)
         fresh = [owed for owed in on_time if (owed.channel, owed.local_date) not in known]
         claims = await self._deliveries.claim_new(fresh, self._worker, now)
-        claims += await self._deliveries.claim_retries(self.platforms, self._worker, now)
+        claims += await self._deliveries.claim_retries(self.serves, self._worker, now, oldest_due)
         stale_before = now - self._policy.stale_claim_after
         claims += await self._deliveries.claim_stale(
-            self.platforms, self._worker, now, stale_before
+            self.serves, self._worker, now, stale_before, oldest_due
         )
         await asyncio.gather(
             *(
-                self._deliver(claim, subscriptions.get(claim.channel), now, report)
+                self._deliver(claim, subscriptions.get(claim.channel), now, started, report)
                 for claim in claims
             )
         )
@@ -125,11 +138,9 @@ class DailyPoster:
         return on_time, too_late
 
     async def next_wakeup(self, now: datetime) -> datetime | None:
-        """The next moment anything could fall due (a post time, a retry, a stale claim)."""
+        """The next moment a post or a retry falls due."""
         moments = [
-            sub.post_time.next_after(now)
-            for sub in await self._subscriptions.active(self.platforms)
-            if self._ports[sub.channel.platform].serves(sub.channel.tenant)
+            sub.post_time.next_after(now) for sub in (await self._served_subscriptions()).values()
         ]
         if (retry_at := await self._deliveries.next_retry_at(self.platforms)) is not None:
             moments.append(retry_at)
@@ -157,7 +168,25 @@ class DailyPoster:
         )
 
     async def _deliver(
-        self, claim: Claim, subscription: Subscription | None, now: datetime, report: RunReport
+        self,
+        claim: Claim,
+        subscription: Subscription | None,
+        now: datetime,
+        started: float,
+        report: RunReport,
+    ) -> None:
+        try:
+            await self._deliver_claim(claim, subscription, now, started, report)
+        except Exception:  # one channel's trouble (e.g. the database) must not stop the rest
+            log.exception("delivery %s to %s failed", claim.delivery_id, claim.channel)
+
+    async def _deliver_claim(
+        self,
+        claim: Claim,
+        subscription: Subscription | None,
+        now: datetime,
+        started: float,
+        report: RunReport,
     ) -> None:
         if subscription is None:
             # Unsubscribed or paused since the claim was made: nothing to send.
@@ -171,12 +200,21 @@ class DailyPoster:
             subscription.channel_name,
         )
         key = delivery_key(claim)
+        lease = self._policy.stale_claim_after.total_seconds()
         async with self._send_slots:
+            # A claim is a lease: once half of it is gone another process may soon take the
+            # post over, so leave it to that recovery (which asks the platform first).
+            if time.monotonic() - started > lease / 2:
+                log.warning("claim %s is too old to send safely; leaving it to recovery", key)
+                return
             try:
-                if claim.recovered and await port.was_posted(target, key):
-                    log.info("recovered claim %s was already posted", key)
+                # After a crash or an ambiguous failure the post may already be there.
+                maybe_sent = claim.recovered or claim.attempts > 0
+                if maybe_sent and await port.was_posted(target, key):
+                    log.info("delivery %s was already posted", key)
                 else:
-                    await port.post(target, self.post_for(subscription, claim), key)
+                    async with asyncio.timeout(lease / 4):
+                        await port.post(target, self.post_for(subscription, claim), key)
             except PermanentDeliveryError as error:
                 reason = str(error) or type(error).__name__
                 log.warning("pausing %s: %s", claim.channel, reason)
@@ -184,7 +222,7 @@ class DailyPoster:
                 await self._subscriptions.pause(claim.channel, reason, now)
                 report.failed.append(claim.channel)
                 return
-            except Exception as error:  # network trouble, 5xx, 429, or a bug in an adapter
+            except Exception as error:  # network trouble, 5xx, 429, a timeout, an adapter bug
                 await self._retry_or_fail(claim, now, error, report)
                 return
         await self._deliveries.mark_sent(claim, self._worker, now)
