@@ -106,7 +106,7 @@ class CommandRouter:
                 if (reply := await listener(context, line, lang)) is not None:
                     return reply
         except Exception:
-            log.exception("message listener failed: %r", line)
+            log.exception("message listener failed")
             return error_reply(t("err_internal", lang), lang)
         return None
 
@@ -125,7 +125,8 @@ class CommandRouter:
         try:
             return await self.dispatch(context, text)
         except Exception:
-            log.exception("command failed: %r", text[:MAX_INPUT_LENGTH])
+            # Only the command name: what people type in their channels stays out of logs.
+            log.exception("command %r failed", strip_prefix(normalize_input(text[:100]))[:12])
             return error_reply(t("err_internal", lang), lang)
 
     async def dispatch(self, context: CommandContext, text: str) -> Reply:

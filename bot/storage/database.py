@@ -10,7 +10,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, event
+from sqlalchemy import Connection, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATION_LOCK = 1941_0622  # any constant shared by every process of the bot
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -62,6 +63,10 @@ class Database:
             await connection.run_sync(self._upgrade)
 
     def _upgrade(self, connection: Connection) -> None:
+        if connection.dialect.name == "postgresql":
+            # Processes starting together migrate one after the other (the lock ends with
+            # the transaction); SQLite's file lock already does this.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         config = alembic_config(self.url)
         config.attributes["connection"] = connection
         command.upgrade(config, "head")

@@ -6,6 +6,7 @@ from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, delete, select, update
+from sqlalchemy.exc import IntegrityError
 
 from bot.core.daily.model import ChannelKey, Subscription
 from bot.core.i18n import parse_language
@@ -48,11 +49,24 @@ class SubscriptionRepository:
 
         Saving clears a pause: re-subscribing is how an admin resumes a paused channel.
         """
+        try:
+            return await self._upsert(subscription, updated_by, now)
+        except IntegrityError:
+            # Two first subscribes of one channel raced; the other created it: update it.
+            return await self._upsert(subscription, updated_by, now)
+
+    async def _upsert(
+        self, subscription: Subscription, updated_by: str, now: datetime
+    ) -> tuple[Subscription, bool]:
         async with self._db.session() as session:
             row = await session.scalar(
                 select(SubscriptionRow).where(*_where(subscription.channel)).with_for_update()
             )
             created = row is None
+            schedule_changed = row is None or (
+                (row.post_hour, row.post_minute, row.timezone)
+                != (subscription.hour, subscription.minute, subscription.timezone)
+            )
             if row is None:
                 row = SubscriptionRow(
                     platform=subscription.channel.platform,
@@ -67,7 +81,10 @@ class SubscriptionRepository:
             row.timezone = subscription.timezone
             row.language = subscription.language
             row.daily_question = subscription.daily_question
-            row.active_since = now
+            if schedule_changed or row.paused_reason is not None:
+                # A new time or zone (or a resumed channel) owes posts from now on only; a
+                # change of language keeps today's post owed even if it is running late.
+                row.active_since = now
             row.paused_reason = None
             row.paused_at = None
             row.updated_by = updated_by[:64]

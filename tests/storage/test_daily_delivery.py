@@ -400,3 +400,29 @@ async def test_a_retry_after_an_ambiguous_failure_does_not_post_twice(
     report = await daily.run_due(NINE_UTC_22_JUNE + timedelta(minutes=2))
     assert report.sent == [channel(1)]
     assert port.channels() == ["chan-1"]
+
+
+async def test_changing_only_the_language_keeps_a_late_post_owed(
+    database: Database, store: FactStore
+) -> None:
+    await subscribe(database, subscription(channel(1)))
+    # The bot was down at 09:00; at 10:00 an admin switches the language, then it catches up.
+    await SubscriptionRepository(database).upsert(
+        subscription(channel(1), language="ja"), "admin", NINE_UTC_22_JUNE + timedelta(hours=1)
+    )
+    port = FakeChatPort()
+    await poster(database, store, port).run_due(NINE_UTC_22_JUNE + timedelta(hours=2))
+    assert port.channels() == ["chan-1"]
+    assert port.posts[0].reply.title == "今日は何の日 — 6月22日"
+
+
+async def test_two_first_subscribes_at_once_make_one_subscription(database: Database) -> None:
+    repository = SubscriptionRepository(database)
+    results = await asyncio.gather(
+        *(
+            repository.upsert(subscription(channel(1), hour=h), "admin", SUBSCRIBED_AT)
+            for h in (7, 8, 9, 10)
+        )
+    )
+    assert sum(created for _, created in results) == 1
+    assert len(await repository.active(["test"])) == 1

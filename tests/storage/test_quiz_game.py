@@ -256,6 +256,7 @@ async def test_the_daily_question_keeps_a_streak(table: Table) -> None:
     day = START.date()
     for offset in range(3):
         when = day + timedelta(days=offset)
+        await table.clock.advance_to(START + timedelta(days=offset))
         parts = table.daily.parts(when, "en")
         assert parts is not None
         field, buttons = parts
@@ -266,7 +267,10 @@ async def test_the_daily_question_keeps_a_streak(table: Table) -> None:
         assert f"Daily streak: {offset + 1}" in reply.body
     again = await table.say("alice", buttons[0].action)
     assert "already answered today's question" in again.body
-    await table.clock.advance_to(START + timedelta(days=2))
+    a_week_ago = table.daily.parts(day - timedelta(days=5), "en")
+    assert a_week_ago is not None
+    stale = await table.say("bob", a_week_ago[1][0].action)
+    assert "closed" in stale.body  # no backfilling old days into a streak
     stats = await table.say("alice", "stats")
     assert "3 now · best 3" in stats.fields[-1].value
 

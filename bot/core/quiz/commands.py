@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import UTC, date
 
 from bot.core.commands import Command, CommandRouter, UsageError
 from bot.core.context import CommandContext
@@ -20,6 +20,11 @@ PAGE_SIZE = 10
 _DIFFICULTIES: tuple[Difficulty, ...] = ("easy", "medium", "hard")
 
 
+def is_small_number(text: str) -> bool:
+    """ASCII digits only, and few of them: safe for int() and for an SQL integer."""
+    return text.isascii() and text.isdecimal() and len(text) <= 9
+
+
 def parse_quiz_options(
     args: list[str], default: int, maximum: int, lang: Lang
 ) -> tuple[int, str | None, Difficulty | None]:
@@ -32,7 +37,7 @@ def parse_quiz_options(
         if lowered in {"questions", "question", "q", "n"} and words:
             word = words.pop(0)
             lowered = word.lower()
-        if lowered.isdigit() and 1 <= int(lowered) <= maximum:
+        if is_small_number(lowered) and 1 <= int(lowered) <= maximum:
             count = int(lowered)
         elif lowered in _DIFFICULTIES:
             difficulty = _DIFFICULTIES[_DIFFICULTIES.index(lowered)]
@@ -117,10 +122,10 @@ class QuizCommands:
             return await self._manager.start(context, count, topic, difficulty, lang)
         if action == "stop" and len(words) == 1:
             return await self._manager.stop(context, lang)
-        if action == "answer" and len(words) == 4 and all(w.isdigit() for w in words[1:]):
+        if action == "answer" and len(words) == 4 and all(is_small_number(w) for w in words[1:]):
             game_id, index, choice = (int(w) for w in words[1:])
             return await self._manager.answer(context, game_id, index, choice, lang)
-        if action == "daily" and len(words) == 4 and words[3].isdigit():
+        if action == "daily" and len(words) == 4 and is_small_number(words[3]):
             return await self._daily_answer(context, words[1], words[2], int(words[3]), lang)
         raise UsageError(t("quiz_usage", lang))
 
@@ -135,7 +140,9 @@ class QuizCommands:
         except ValueError:
             raise UsageError(t("quiz_usage", lang)) from None
         question = self._daily.question_for(day)
-        if question is None or question.id != question_id:
+        # Only a question that is out now counts: its local date is within a day of UTC's.
+        recent = abs((day - context.now.astimezone(UTC).date()).days) <= 1
+        if question is None or question.id != question_id or not recent:
             return Reply(body=t("quiz_closed", lang), ephemeral=True)
         correct = choice == question.correct
         key = channel_key(context)
@@ -154,7 +161,7 @@ class QuizCommands:
     async def leaderboard(self, context: CommandContext, args: str, lang: Lang) -> Reply:
         page = 1
         if args:
-            if not args.isdigit() or int(args) < 1:
+            if not is_small_number(args) or int(args) < 1:
                 raise UsageError(t("leaderboard_bad_page", lang, value=args[:20]))
             page = int(args)
         key = channel_key(context)

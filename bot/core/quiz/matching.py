@@ -44,7 +44,12 @@ def match_choice(text: str, choices: Sequence[Sequence[str]]) -> int | None:
         return None
     if len(typed) == 1 and typed.upper() in CHOICE_LETTERS[: len(choices)]:
         return CHOICE_LETTERS.index(typed.upper())
-    if typed.isdigit() and 1 <= int(typed) <= len(choices) and len(typed) == 1:
+    if (
+        len(typed) == 1
+        and typed.isascii()
+        and typed.isdecimal()
+        and 1 <= int(typed) <= len(choices)
+    ):
         return int(typed) - 1
     normalized = [[_normalize(v) for v in variants] for variants in choices]
     exact = [i for i, variants in enumerate(normalized) if typed in variants]

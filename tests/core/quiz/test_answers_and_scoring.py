@@ -90,3 +90,8 @@ def test_streaks_count_consecutive_days() -> None:
     assert streaks(days, start + timedelta(days=7)) == (2, 3)  # today's not answered yet
     assert streaks(days, start + timedelta(days=8)) == (0, 3)
     assert streaks([], start) == (0, 0)
+
+
+@pytest.mark.parametrize("typed", ["፩", "𐩀", "٣"])
+def test_unusual_digits_are_not_numbers(typed: str) -> None:
+    assert match_choice(typed, DATES) is None
