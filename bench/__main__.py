@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from bot.config import shipped_facts_dir
 from bot.core.anniversaries import anniversaries_on
-from bot.core.daily.model import ChannelKey
+from bot.core.context import ChannelKey
 from bot.core.fact_loading import load_fact_store
 from bot.core.fact_store import FactStore
 from bot.core.search import terms

@@ -17,6 +17,16 @@ class User:
 
 
 @dataclass(frozen=True)
+class ChannelKey:
+    """A channel on a platform, within its tenant (Discord guild, Slack workspace): what
+    every stored row is keyed by."""
+
+    platform: str
+    tenant: str
+    channel_id: str
+
+
+@dataclass(frozen=True)
 class Channel:
     """Where a command was sent. ``tenant`` is the Discord guild or Slack workspace."""
 
@@ -24,6 +34,10 @@ class Channel:
     tenant: str
     id: str
     name: str
+
+    @property
+    def key(self) -> ChannelKey:
+        return ChannelKey(self.platform, self.tenant, self.id)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,8 @@ from sqlalchemy import ColumnElement, and_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from bot.core.daily.model import ChannelKey, DeliveryRecord
+from bot.core.context import ChannelKey
+from bot.core.daily.model import DeliveryRecord
 from bot.storage.database import Database
 from bot.storage.tables import DeliveryRow
 

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import case, delete, distinct, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from bot.core.daily.model import ChannelKey
+from bot.core.context import ChannelKey
 from bot.storage.database import Database
 from bot.storage.tables import DailyAnswerRow, QuizAnswerRow, QuizGameRow
 

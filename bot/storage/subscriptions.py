@@ -8,7 +8,8 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from bot.core.daily.model import ChannelKey, Subscription
+from bot.core.context import ChannelKey
+from bot.core.daily.model import Subscription
 from bot.core.i18n import parse_language
 from bot.storage.database import Database
 from bot.storage.tables import SubscriptionRow

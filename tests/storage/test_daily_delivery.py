@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.core.anniversary_replies import AnniversaryReplies
-from bot.core.daily.model import ChannelKey, Subscription
+from bot.core.context import ChannelKey
+from bot.core.daily.model import Subscription
 from bot.core.daily.poster import DailyPoster, DeliveryPolicy
 from bot.core.fact_store import FactStore
 from bot.core.ports import PostTarget

@@ -13,7 +13,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import text
 
-from bot.core.daily.model import ChannelKey, Subscription
+from bot.core.context import ChannelKey
+from bot.core.daily.model import Subscription
 from bot.storage.database import open_database
 from bot.storage.subscriptions import SubscriptionRepository
 from tests.conftest import REPO_ROOT

@@ -20,7 +20,7 @@ from bot.core.fact_store import FactStore
 from bot.core.quiz.bank import QuestionBank
 from bot.core.quiz.commands import QuizCommands
 from bot.core.quiz.daily_question import DailyQuestion
-from bot.core.quiz.manager import QuizManager, QuizSettings, channel_key
+from bot.core.quiz.manager import QuizManager, QuizSettings
 from bot.core.replies import Reply
 from bot.storage.database import Database
 from bot.storage.quiz import QuizRepository
@@ -74,7 +74,7 @@ class Table:
 
     def question(self) -> tuple[int, int, int]:
         """(game id, question index, right choice) of the open question."""
-        game = self.manager.running(channel_key(self.who("x")))
+        game = self.manager.running(self.who("x").channel.key)
         assert game is not None and game.is_open
         return game.game_id, game.index, game.current.correct
 
@@ -126,7 +126,7 @@ async def test_a_whole_game_with_buttons_typed_answers_timers_and_scores(table: 
     assert again.ephemeral and "already answered" in again.body
 
     await table.clock.advance(10)
-    game = table.manager.running(channel_key(table.who("bob")))
+    game = table.manager.running(table.who("bob").channel.key)
     assert game is not None
     right_text = game.current.choices[right].en
     typed = await table.chat("bob", right_text.upper() + "!")
@@ -154,7 +154,7 @@ async def test_a_whole_game_with_buttons_typed_answers_timers_and_scores(table: 
     assert board.title == "Quiz over — scoreboard"
     assert board.fields[0].name.endswith("alice")
     assert "3000 points · 3/3 right" in board.fields[0].value
-    assert table.manager.running(channel_key(table.who("alice"))) is None
+    assert table.manager.running(table.who("alice").channel.key) is None
     assert table.clock.next_due() is None  # no timer outlives its quiz
 
     leaderboard = await table.say("zed", "/alliance leaderboard")

@@ -12,7 +12,7 @@ from rapidfuzz import process
 
 from bot.core.commands import Command, CommandRouter, UsageError
 from bot.core.context import CommandContext
-from bot.core.daily.model import ChannelKey, DeliveryRecord, Subscription
+from bot.core.daily.model import DeliveryRecord, Subscription
 from bot.core.dates import FactDate
 from bot.core.i18n import Lang, parse_language, t
 from bot.core.replies import Field, Reply
@@ -181,14 +181,10 @@ class SubscriptionCommands:
         ):
             router.register(command)
 
-    @staticmethod
-    def _channel(context: CommandContext) -> ChannelKey:
-        return ChannelKey(context.channel.platform, context.channel.tenant, context.channel.id)
-
     async def subscribe(self, context: CommandContext, args: str, lang: Lang) -> Reply:
         if not context.user.is_admin:
             return Reply(body=t("sub_admin_only", lang), ephemeral=True, is_error=True)
-        current = await self._subscriptions.get(self._channel(context))
+        current = await self._subscriptions.get(context.channel.key)
         # Re-subscribing changes only what is given; the rest stays as it was.
         defaults = (
             self._defaults
@@ -203,7 +199,7 @@ class SubscriptionCommands:
         )
         options = parse_subscribe_args(args, defaults, lang)
         subscription = Subscription(
-            channel=self._channel(context),
+            channel=context.channel.key,
             channel_name=context.channel.name,
             hour=options.hour,
             minute=options.minute,
@@ -223,12 +219,12 @@ class SubscriptionCommands:
     async def unsubscribe(self, context: CommandContext, args: str, lang: Lang) -> Reply:
         if not context.user.is_admin:
             return Reply(body=t("sub_admin_only", lang), ephemeral=True, is_error=True)
-        if not await self._subscriptions.remove(self._channel(context)):
+        if not await self._subscriptions.remove(context.channel.key):
             return Reply(body=t("sub_none", lang, channel=context.channel.name), ephemeral=True)
         return Reply(body=t("sub_removed", lang, channel=context.channel.name))
 
     async def subscription(self, context: CommandContext, args: str, lang: Lang) -> Reply:
-        current = await self._subscriptions.get(self._channel(context))
+        current = await self._subscriptions.get(context.channel.key)
         if current is None:
             return Reply(body=t("sub_none", lang, channel=context.channel.name), ephemeral=True)
         return await self._status(current, context.now, lang)

@@ -6,17 +6,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from bot.core.context import ChannelKey
 from bot.core.daily.schedule import PostTime
 from bot.core.i18n import Lang
-
-
-@dataclass(frozen=True)
-class ChannelKey:
-    """A channel on a platform, within its tenant (Discord guild, Slack workspace)."""
-
-    platform: str
-    tenant: str
-    channel_id: str
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.core.anniversary_replies import AnniversaryReplies
-from bot.core.daily.model import ChannelKey, Subscription
+from bot.core.context import ChannelKey
+from bot.core.daily.model import Subscription
 from bot.core.daily.schedule import owed_occurrences
 from bot.core.i18n import t
 from bot.core.ports import ChatPort, PermanentDeliveryError, PostTarget, TransientDeliveryError

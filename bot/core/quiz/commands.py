@@ -10,7 +10,7 @@ from bot.core.context import CommandContext
 from bot.core.facts import Difficulty
 from bot.core.i18n import Lang, t
 from bot.core.quiz.daily_question import DailyQuestion
-from bot.core.quiz.manager import QuizManager, channel_key
+from bot.core.quiz.manager import QuizManager
 from bot.core.quiz.streaks import streaks
 from bot.core.replies import Button, Field, Reply
 from bot.core.topics import TOPICS, find_topic, topic_label
@@ -145,7 +145,7 @@ class QuizCommands:
         if question is None or question.id != question_id or not recent:
             return Reply(body=t("quiz_closed", lang), ephemeral=True)
         correct = choice == question.correct
-        key = channel_key(context)
+        key = context.channel.key
         stored = await self._repository.record_daily_answer(
             key, context.user.id, context.user.name, day, question.id, correct, context.now
         )
@@ -164,7 +164,7 @@ class QuizCommands:
             if not is_small_number(args) or int(args) < 1:
                 raise UsageError(t("leaderboard_bad_page", lang, value=args[:20]))
             page = int(args)
-        key = channel_key(context)
+        key = context.channel.key
         rows, total = await self._repository.leaderboard(
             key.platform, key.tenant, (page - 1) * PAGE_SIZE, PAGE_SIZE
         )
@@ -195,7 +195,7 @@ class QuizCommands:
         )
 
     async def stats(self, context: CommandContext, args: str, lang: Lang) -> Reply:
-        key = channel_key(context)
+        key = context.channel.key
         who = args.strip().removeprefix("@") if args else ""
         user_id = (
             context.user.id
@@ -242,6 +242,6 @@ class QuizCommands:
                 ephemeral=True,
                 buttons=(Button(t("forget_button", lang), "forget-me confirm", "danger"),),
             )
-        key = channel_key(context)
+        key = context.channel.key
         deleted = await self._repository.forget(key.platform, key.tenant, context.user.id)
         return Reply(body=t("forget_done", lang, n=deleted), ephemeral=True)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 
-from bot.core.daily.model import ChannelKey
+from bot.core.context import ChannelKey
 from bot.core.i18n import Lang
 from bot.core.quiz.question import QuizQuestion
 from bot.core.quiz.scoring import points_for

@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.core.clock import Cancellable, TimerClock
-from bot.core.context import CommandContext
-from bot.core.daily.model import ChannelKey
+from bot.core.context import ChannelKey, CommandContext
 from bot.core.facts import Difficulty
 from bot.core.i18n import Lang, t
 from bot.core.ports import ChatPort, PostTarget
@@ -39,10 +38,6 @@ class QuizSettings:
     quiet_questions: int = 3
     default_questions: int = 5
     max_questions: int = 20
-
-
-def channel_key(context: CommandContext) -> ChannelKey:
-    return ChannelKey(context.channel.platform, context.channel.tenant, context.channel.id)
 
 
 class QuizManager:
@@ -87,7 +82,7 @@ class QuizManager:
         lang: Lang,
     ) -> Reply:
         """Start a quiz in the caller's channel; the reply is its first question."""
-        key = channel_key(context)
+        key = context.channel.key
         if key in self._games or key in self._starting:
             return Reply(body=t("quiz_already_running", lang), ephemeral=True, is_error=True)
         questions = self._bank.pick(count, self._rng, topic, difficulty)
@@ -125,7 +120,7 @@ class QuizManager:
         return question_reply(game, question, intro)
 
     async def stop(self, context: CommandContext, lang: Lang) -> Reply:
-        key = channel_key(context)
+        key = context.channel.key
         game = self._games.get(key)
         if game is None:
             return Reply(body=t("quiz_none_running", lang), ephemeral=True)
@@ -145,14 +140,14 @@ class QuizManager:
         self, context: CommandContext, game_id: int, index: int, choice: int, lang: Lang
     ) -> Reply:
         """A button press: record the answer, tell only the presser."""
-        game = self._games.get(channel_key(context))
+        game = self._games.get(context.channel.key)
         if game is None or game.game_id != game_id or not 0 <= choice < len(CHOICE_LETTERS):
             return Reply(body=t("quiz_closed", lang), ephemeral=True)
         return await self._take(game, context, index, choice, lang)
 
     async def typed(self, context: CommandContext, text: str, lang: Lang) -> Reply | None:
         """A plain chat message: an answer if it names a choice of the open question."""
-        game = self._games.get(channel_key(context))
+        game = self._games.get(context.channel.key)
         if game is None or not game.is_open or len(text) > 200:
             return None
         choice = match_choice(text, localized_choice_texts(game.current.choices))
