@@ -8,7 +8,7 @@ import socket
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.config import Settings
 from bot.core.anniversary_replies import AnniversaryReplies
@@ -40,6 +40,12 @@ class Core:
     router: CommandRouter
     poster: DailyPoster
     quiz: QuizManager
+
+    async def catch_up(self, now: datetime) -> None:
+        """At start-up: end the quizzes a previous run left unfinished (with a message) and
+        send the posts that fell due while the bot was down (within the grace window)."""
+        await self.quiz.recover_interrupted(now)
+        await self.poster.run_due(now)
 
 
 def worker_id() -> str:

@@ -15,9 +15,10 @@ from datetime import UTC, datetime, timedelta
 from typing import TextIO
 
 from bot.app import Core
-from bot.core.clock import SimulatedClock, TimerHandle
+from bot.core.clock import SimulatedClock
 from bot.core.commands import COMMAND_PREFIX
 from bot.core.context import Channel, CommandContext, User
+from bot.core.daily.driver import TimerDrivenPosts
 from bot.core.i18n import Lang, parse_language
 from bot.core.ports import PostTarget
 from bot.core.replies import Button, Reply
@@ -124,7 +125,9 @@ class ShellAdapter:
         self._clock = clock
         self._terminal = terminal
         self._speaker = speaker
-        self._daily_timer: TimerHandle | None = None
+        # The same poster as in production, woken by the simulated clock instead of
+        # APScheduler, so :wait and :time fire daily posts at their exact moments.
+        self._daily = TimerDrivenPosts(core.poster, clock)
 
     @property
     def prompt(self) -> str:
@@ -162,27 +165,13 @@ class ShellAdapter:
         if text.lower() == COMMAND_PREFIX or text.lower().startswith(COMMAND_PREFIX + " "):
             await self.run_command(text)
             # A command may have changed a subscription: plan the next daily post again.
-            await self._plan_daily_posts()
+            await self._daily.replan()
         else:
             # A chat message: the core answers only if it was meant for it (a quiz answer).
             reply = await self._core.router.handle_message(self._context(), text)
             if reply is not None:
                 self.post(reply, self._speaker.channel)
         return True
-
-    async def _send_due_posts(self) -> None:
-        await self._core.poster.run_due(self._clock.now())
-        await self._plan_daily_posts()
-
-    async def _plan_daily_posts(self) -> None:
-        # The same poster as in production, woken by the simulated clock instead of
-        # APScheduler, so :wait and :time fire daily posts at their exact moments.
-        if self._daily_timer is not None:
-            self._daily_timer.cancel()
-        wake_at = await self._core.poster.next_wakeup(self._clock.now())
-        self._daily_timer = (
-            self._clock.call_at(wake_at, self._send_due_posts) if wake_at is not None else None
-        )
 
     async def _meta(self, text: str) -> bool:
         name, _, args = text[1:].partition(" ")
@@ -264,10 +253,8 @@ class ShellAdapter:
             import readline  # noqa: F401 - line editing and history for input()
 
             self.say("Alliance Bot shell. Type /alliance help, or :help for shell commands.")
-        # What a previous run left behind comes first: quizzes it could not finish, and posts
-        # that fell due while it was not running (within the grace window).
-        await self._core.quiz.recover_interrupted(self._clock.now())
-        await self._send_due_posts()
+        await self._core.catch_up(self._clock.now())
+        await self._daily.replan()
         try:
             while True:
                 if interactive:
@@ -284,6 +271,7 @@ class ShellAdapter:
                 if not await self.handle_line(line):
                     return 0
         finally:
+            self._daily.stop()
             if ticker is not None:
                 ticker.cancel()
                 await asyncio.gather(ticker, return_exceptions=True)

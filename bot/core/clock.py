@@ -68,6 +68,8 @@ class SimulatedClock:
         self._set(start.astimezone(UTC))
         self._timers: list[_Timer] = []
         self._sequence = itertools.count()
+        # One mover at a time: a jump and the shell's background tick must not interleave.
+        self._moving = asyncio.Lock()
 
     def _set(self, moment: datetime) -> None:
         self._base = moment
@@ -94,16 +96,20 @@ class SimulatedClock:
 
     async def advance_to(self, target: datetime) -> None:
         """Move to ``target`` (never backwards), firing every timer due by then, in order."""
-        target = max(target.astimezone(UTC), self.now())
-        while True:
-            self._drop_cancelled()
-            if not self._timers or self._timers[0].when > target:
-                break
-            timer = heapq.heappop(self._timers)
-            if timer.when > self.now():
-                self._set(timer.when)
-            await timer.callback()
-        self._set(max(target, self.now()))
+        async with self._moving:
+            target = max(target.astimezone(UTC), self.now())
+            while True:
+                self._drop_cancelled()
+                if not self._timers or self._timers[0].when > target:
+                    break
+                timer = heapq.heappop(self._timers)
+                if timer.when > self.now():
+                    self._set(timer.when)
+                try:
+                    await timer.callback()
+                except Exception:  # one failing timer must not stop the clock or the others
+                    log.exception("timer callback failed")
+            self._set(max(target, self.now()))
 
     async def advance(self, seconds: float) -> None:
         """Move forward by ``seconds``."""

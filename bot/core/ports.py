@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from bot.core.context import ChannelKey
 from bot.core.replies import Reply
 
 
@@ -20,6 +21,10 @@ class PostTarget:
     tenant: str
     channel_id: str
     channel_name: str
+
+    @classmethod
+    def of(cls, channel: ChannelKey, name: str) -> PostTarget:
+        return cls(channel.platform, channel.tenant, channel.channel_id, name)
 
 
 class DeliveryError(Exception):

@@ -143,29 +143,27 @@ class QuizRepository:
 
     async def interrupted_games(self, platforms: Collection[str]) -> list[RunningGame]:
         """Games still marked running: at start-up, ones a stopped process left behind."""
+        answers = (
+            select(QuizAnswerRow.game_id, func.count().label("answers"))
+            .group_by(QuizAnswerRow.game_id)
+            .subquery()
+        )
         async with self._db.session() as session:
-            rows = (
-                await session.scalars(
-                    select(QuizGameRow).where(
-                        QuizGameRow.status == RUNNING, QuizGameRow.platform.in_(list(platforms))
-                    )
+            rows = await session.execute(
+                select(QuizGameRow, func.coalesce(answers.c.answers, 0))
+                .outerjoin(answers, answers.c.game_id == QuizGameRow.id)
+                .where(QuizGameRow.status == RUNNING, QuizGameRow.platform.in_(list(platforms)))
+            )
+            return [
+                RunningGame(
+                    row.id,
+                    ChannelKey(row.platform, row.tenant, row.channel_id),
+                    row.channel_name,
+                    row.language,
+                    int(count),
                 )
-            ).all()
-            games = []
-            for row in rows:
-                answers = await session.scalar(
-                    select(func.count()).where(QuizAnswerRow.game_id == row.id)
-                )
-                games.append(
-                    RunningGame(
-                        row.id,
-                        ChannelKey(row.platform, row.tenant, row.channel_id),
-                        row.channel_name,
-                        row.language,
-                        int(answers or 0),
-                    )
-                )
-            return games
+                for row, count in rows
+            ]
 
     async def leaderboard(
         self, platform: str, tenant: str, offset: int, limit: int

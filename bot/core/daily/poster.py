@@ -194,12 +194,7 @@ class DailyPoster:
             await self._deliveries.mark_failed(claim, self._worker, now, "no active subscription")
             return
         port = self._ports[claim.channel.platform]
-        target = PostTarget(
-            claim.channel.platform,
-            claim.channel.tenant,
-            claim.channel.channel_id,
-            subscription.channel_name,
-        )
+        target = PostTarget.of(claim.channel, subscription.channel_name)
         key = delivery_key(claim)
         lease = self._policy.stale_claim_after.total_seconds()
         async with self._send_slots:

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from bot.core.clock import Cancellable, TimerClock
 from bot.core.context import ChannelKey, CommandContext
 from bot.core.facts import Difficulty
-from bot.core.i18n import Lang, t
+from bot.core.i18n import Lang, parse_language, t
 from bot.core.ports import ChatPort, PostTarget
 from bot.core.quiz.bank import QuestionBank, localized_choice_texts
 from bot.core.quiz.game import AnswerOutcome, QuizGame
@@ -64,6 +64,7 @@ class QuizManager:
         self._timers: dict[ChannelKey, Cancellable] = {}
         self._locks: dict[ChannelKey, asyncio.Lock] = {}
         self._starting: set[ChannelKey] = set()
+        self._closed = False
 
     def running(self, channel: ChannelKey) -> QuizGame | None:
         return self._games.get(channel)
@@ -203,42 +204,43 @@ class QuizManager:
             timer.cancel()
 
     async def _close_question(self, game: QuizGame, index: int) -> None:
+        outgoing: list[tuple[Reply, str]] = []
         async with self._lock(game.channel):
-            if self._games.get(game.channel) is not game or game.index != index:
+            if self._closed or self._games.get(game.channel) is not game or game.index != index:
                 return
             reveal = game.close()
             if reveal is None:
                 return
             self._timers.pop(game.channel, None)
-            await self._post(game, reveal_reply(reveal, game.language), f"reveal-{index}")
+            outgoing.append((reveal_reply(reveal, game.language), f"reveal-{index}"))
             now = self._clock.now()
-            if game.gone_quiet:
-                note = t("quiz_quiet", game.language, n=game.quiet_streak)
-                await self._finish(game, FINISHED, now, note)
-            elif not game.has_next:
-                await self._finish(game, FINISHED, now, "")
+            if game.gone_quiet or not game.has_next:
+                note = (
+                    t("quiz_quiet", game.language, n=game.quiet_streak) if game.gone_quiet else ""
+                )
+                board = scoreboard_reply(game.scoreboard(), game.index + 1, game.language, note)
+                await self._end(game, FINISHED, now)
+                outgoing.append((board, "scoreboard"))
             else:
                 question = game.open_next(now)
                 self._arm_timer(game)
-                await self._post(game, question_reply(game, question), f"question-{game.index}")
-
-    async def _finish(self, game: QuizGame, status: str, now: datetime, note: str) -> None:
-        board = scoreboard_reply(game.scoreboard(), game.index + 1, game.language, note)
-        await self._end(game, status, now)
-        await self._post(game, board, "scoreboard")
+                outgoing.append((question_reply(game, question), f"question-{game.index}"))
+        # Posting happens outside the lock: answers to the next question need not wait for
+        # a slow or rate-limited platform.
+        for reply, suffix in outgoing:
+            await self._post(game, reply, suffix)
 
     async def _end(self, game: QuizGame, status: str, now: datetime) -> None:
         self._cancel_timer(game.channel)
         self._games.pop(game.channel, None)
+        self._locks.pop(game.channel, None)  # holders keep their reference; no leak per channel
         await self._repository.end_game(game.game_id, status, now)
 
     async def _post(self, game: QuizGame, reply: Reply, suffix: str) -> None:
         port = self._ports.get(game.channel.platform)
         if port is None:
             return
-        target = PostTarget(
-            game.channel.platform, game.channel.tenant, game.channel.channel_id, game.channel_name
-        )
+        target = PostTarget.of(game.channel, game.channel_name)
         try:
             await port.post(target, reply, f"quiz-{game.game_id}-{suffix}")
         except Exception:  # the game goes on; a lost message is logged, not fatal
@@ -254,13 +256,8 @@ class QuizManager:
             if stale.channel in self._games or not port.serves(stale.channel.tenant):
                 continue
             await self._repository.end_game(stale.game_id, INTERRUPTED, now)
-            lang: Lang = "ja" if stale.language == "ja" else "en"
-            target = PostTarget(
-                stale.channel.platform,
-                stale.channel.tenant,
-                stale.channel.channel_id,
-                stale.channel_name,
-            )
+            lang = parse_language(stale.language) or "en"
+            target = PostTarget.of(stale.channel, stale.channel_name)
             try:
                 await port.post(
                     target,
@@ -273,8 +270,13 @@ class QuizManager:
         return ended
 
     async def close(self) -> None:
-        """Shut down: cancel every timer; games stay 'running' in the database, so the next
-        start-up ends them with a message (the same path as after a crash)."""
+        """Shut down: cancel every timer and wait for a question being closed right now.
+        Games stay 'running' in the database, so the next start-up ends them with a message
+        (the same path as after a crash)."""
+        self._closed = True
         for channel in list(self._timers):
             self._cancel_timer(channel)
+        for lock in list(self._locks.values()):
+            async with lock:
+                pass
         self._games.clear()

@@ -1,0 +1,41 @@
+"""Wakes the poster exactly when something falls due, on a clock that can run timers.
+
+Production polls with APScheduler (``scheduler.py``), since other processes may add
+subscriptions at any time. The shell and the tests use this instead: on the simulated clock
+it fires at the exact minute of each post, so ``:wait 1d`` costs one run, not 1,440 polls.
+Call :meth:`replan` after anything that may have changed a subscription.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.core.clock import Cancellable, TimerClock
+from bot.core.daily.poster import DailyPoster
+
+
+class TimerDrivenPosts:
+    """Owns one timer: the next moment a post or a retry falls due."""
+
+    def __init__(self, poster: DailyPoster, clock: TimerClock) -> None:
+        self._poster = poster
+        self._clock = clock
+        self._timer: Cancellable | None = None
+        self._planning = asyncio.Lock()
+
+    async def run_now(self) -> None:
+        """Send what is due (catching up after downtime), then plan the next wake-up."""
+        await self._poster.run_due(self._clock.now())
+        await self.replan()
+
+    async def replan(self) -> None:
+        async with self._planning:
+            if self._timer is not None:
+                self._timer.cancel()
+            wake_at = await self._poster.next_wakeup(self._clock.now())
+            self._timer = self._clock.call_at(wake_at, self.run_now) if wake_at else None
+
+    def stop(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
