@@ -62,13 +62,17 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _print_problems(error: FactDataError) -> None:
+    for problem in error.problems:
+        print(problem, file=sys.stderr)
+    print(f"{len(error.problems)} problem(s) found.", file=sys.stderr)
+
+
 def _facts_validate(directory: Path) -> int:
     try:
         store = load_fact_store(directory)
     except FactDataError as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
-        print(f"{len(error.problems)} problem(s) found.", file=sys.stderr)
+        _print_problems(error)
         return EXIT_BAD_DATA
     print(
         f"{len(store.facts)} facts, {len(store.people)} people, "
@@ -82,8 +86,7 @@ def _facts_list(directory: Path, on: str | None, tag: str | None, as_json: bool)
     try:
         store = load_fact_store(directory)
     except FactDataError as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
+        _print_problems(error)
         return EXIT_BAD_DATA
     facts = store.facts
     if on is not None:
@@ -189,8 +192,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"configuration error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except FactDataError as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
+        _print_problems(error)
         print("The bot will not start on bad fact data; fix the lines above.", file=sys.stderr)
         return EXIT_BAD_DATA
     except KeyboardInterrupt:
