@@ -31,10 +31,7 @@ async def reset_postgres(url: str) -> None:
     await engine.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
+async def fresh_postgres() -> str:
     url = postgres_url()
     if url is None:
         if os.environ.get("CI"):
@@ -42,6 +39,19 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         pytest.skip("no PostgreSQL server (run the tests with scripts/test.sh)")
     await reset_postgres(url)
     return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
+    return await fresh_postgres()
+
+
+@pytest.fixture
+async def postgres_database_url() -> str:
+    """PostgreSQL only: what several bot processes share."""
+    return await fresh_postgres()
 
 
 @pytest.fixture

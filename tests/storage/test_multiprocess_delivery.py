@@ -10,7 +10,6 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import text
 
 from bot.core.context import ChannelKey
@@ -53,9 +52,8 @@ def start_worker(url: str, name: str) -> subprocess.Popen[str]:
     )
 
 
-async def test_sigkill_mid_fan_out_loses_and_doubles_nothing(database_url: str) -> None:
-    if not database_url.startswith("postgresql"):
-        pytest.skip("several processes share PostgreSQL; SQLite is the single-process store")
+async def test_sigkill_mid_fan_out_loses_and_doubles_nothing(postgres_database_url: str) -> None:
+    database_url = postgres_database_url
     async with open_database(database_url) as database:
         async with database.session() as session:
             await session.execute(
