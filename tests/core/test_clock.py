@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -95,3 +96,21 @@ async def test_the_clock_never_moves_backwards() -> None:
 def test_a_naive_start_is_refused() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         SimulatedClock(datetime(2026, 6, 22, 9, 0))
+
+
+async def test_the_real_clock_runs_timers_and_cancels_them_on_close() -> None:
+    from bot.core.clock import AsyncioClock
+
+    clock = AsyncioClock()
+    fired: list[str] = []
+
+    async def record(name: str) -> None:
+        fired.append(name)
+
+    clock.call_at(clock.now() + timedelta(milliseconds=20), lambda: record("soon"))
+    cancelled = clock.call_at(clock.now() + timedelta(milliseconds=30), lambda: record("no"))
+    clock.call_at(clock.now() + timedelta(hours=1), lambda: record("never"))
+    cancelled.cancel()
+    await asyncio.sleep(0.1)
+    await clock.close()
+    assert fired == ["soon"]
