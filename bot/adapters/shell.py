@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import sys
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import TextIO
@@ -286,7 +285,3 @@ class ShellAdapter:
 def default_speaker(name: str, channel: str, lang: Lang) -> Speaker:
     """The shell's starting user; like a new member of a server, not an admin."""
     return Speaker(User(id=name, name=name), channel.lstrip("#"), lang)
-
-
-def stdin_is_terminal() -> bool:
-    return sys.stdin.isatty()

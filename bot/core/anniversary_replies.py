@@ -53,7 +53,15 @@ class AnniversaryReplies:
 
     def reply(self, day: date, lang: Lang) -> Reply:
         """The anniversaries of ``day``; never empty: falls back to the nearest one after it."""
-        title = t("today_title", lang, date=display_month_day(day.month, day.day, lang))
+        label = display_month_day(day.month, day.day, lang)
+        return self._listing(day, lang, t("today_title", lang, date=label), "today_none")
+
+    def reply_for_month_day(self, day: date, lang: Lang) -> Reply:
+        """The same for a day someone asked about (``/alliance on``)."""
+        label = display_month_day(day.month, day.day, lang)
+        return self._listing(day, lang, t("on_title", lang, date=label), "on_none")
+
+    def _listing(self, day: date, lang: Lang, title: str, none_key: str) -> Reply:
         facts = anniversaries_on(self._store, day)
         if facts:
             return Reply(
@@ -67,7 +75,7 @@ class AnniversaryReplies:
             return Reply(title=title, body=t("err_internal", lang))
         next_day, next_facts = upcoming
         body = t(
-            "today_none",
+            none_key,
             lang,
             date=display_month_day(day.month, day.day, lang),
             next_date=display_month_day(next_day.month, next_day.day, lang),

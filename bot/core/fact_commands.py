@@ -5,11 +5,10 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from bot.core.anniversaries import next_anniversary
-from bot.core.anniversary_replies import AnniversaryReplies, anniversary_fields, sources_of
+from bot.core.anniversary_replies import AnniversaryReplies, sources_of
 from bot.core.commands import Command, CommandRouter, UsageError
 from bot.core.context import CommandContext
-from bot.core.dates import display_month_day, display_range, parse_month_day
+from bot.core.dates import display_range, parse_month_day
 from bot.core.fact_store import FactStore
 from bot.core.facts import Fact
 from bot.core.i18n import Lang, t
@@ -137,34 +136,9 @@ class FactCommands:
         if month_day is None:
             raise UsageError(t("err_date", lang, arg=shorten(args, 40)))
         month, day = month_day
-        label = display_month_day(month, day, lang)
-        facts = self._store.on(month, day)
         # "N years ago" is counted from the caller's current year.
         this_year = context.now.astimezone(context.timezone).year
-        reference = _same_day_in(this_year, month, day)
-        if facts:
-            return Reply(
-                title=t("on_title", lang, date=label),
-                body="",
-                fields=anniversary_fields(facts, reference, lang),
-                sources=sources_of(facts),
-            )
-        upcoming = next_anniversary(self._store, reference)
-        if upcoming is None:
-            return Reply(title=t("on_title", lang, date=label), body=t("err_internal", lang))
-        next_day, next_facts = upcoming
-        body = t(
-            "on_none",
-            lang,
-            date=label,
-            next_date=display_month_day(next_day.month, next_day.day, lang),
-        )
-        return Reply(
-            title=t("on_title", lang, date=label),
-            body=body,
-            fields=anniversary_fields(next_facts, next_day, lang),
-            sources=sources_of(next_facts),
-        )
+        return self._days.reply_for_month_day(_same_day_in(this_year, month, day), lang)
 
     # -- search ------------------------------------------------------------------------
 

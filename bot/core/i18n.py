@@ -300,11 +300,6 @@ def t(key: str, lang: Lang, **values: object) -> str:
     return _STRINGS[key][lang].format(**values)
 
 
-def has_string(key: str) -> bool:
-    """Tell whether a UI string exists (used by tests to check both languages)."""
-    return key in _STRINGS
-
-
 def all_strings() -> dict[str, dict[Lang, str]]:
     """Every UI string, for tests that check both languages are present."""
     return {key: dict(value) for key, value in _STRINGS.items()}

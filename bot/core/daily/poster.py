@@ -11,8 +11,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from bot.core.anniversary_replies import AnniversaryReplies
@@ -119,7 +119,10 @@ class DailyPoster:
         )
         await asyncio.gather(
             *(
-                self._deliver(claim, subscriptions.get(claim.channel), now, started, report)
+                self._guarded(
+                    claim,
+                    self._deliver(claim, subscriptions.get(claim.channel), now, started, report),
+                )
                 for claim in claims
             )
         )
@@ -151,37 +154,21 @@ class DailyPoster:
         """The day's post in the channel's language; never empty."""
         lang = subscription.language
         reply = self._days.reply(claim.local_date, lang)
-        fields, buttons = reply.fields, reply.buttons
-        parts = (
-            self._daily_question.parts(claim.local_date, lang)
-            if subscription.daily_question and self._daily_question is not None
-            else None
-        )
-        if parts is not None:
-            fields, buttons = (*fields, parts[0]), parts[1]
-        return Reply(
-            title=reply.title,
-            body=reply.body,
-            fields=fields,
-            sources=reply.sources,
-            buttons=buttons,
-            footer=t("daily_footer", lang),
-        )
+        reply = replace(reply, footer=t("daily_footer", lang))
+        if not subscription.daily_question or self._daily_question is None:
+            return reply
+        if (parts := self._daily_question.parts(claim.local_date, lang)) is None:
+            return reply
+        question_field, buttons = parts
+        return replace(reply, fields=(*reply.fields, question_field), buttons=buttons)
 
-    async def _deliver(
-        self,
-        claim: Claim,
-        subscription: Subscription | None,
-        now: datetime,
-        started: float,
-        report: RunReport,
-    ) -> None:
+    async def _guarded(self, claim: Claim, delivery: Awaitable[None]) -> None:
         try:
-            await self._deliver_claim(claim, subscription, now, started, report)
+            await delivery
         except Exception:  # one channel's trouble (e.g. the database) must not stop the rest
             log.exception("delivery %s to %s failed", claim.delivery_id, claim.channel)
 
-    async def _deliver_claim(
+    async def _deliver(
         self,
         claim: Claim,
         subscription: Subscription | None,
