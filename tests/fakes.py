@@ -5,7 +5,12 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 
-from bot.core.ports import PermanentDeliveryError, PostTarget, TransientDeliveryError
+from bot.core.ports import (
+    DeliveryProblem,
+    PermanentDeliveryError,
+    PostTarget,
+    TransientDeliveryError,
+)
 from bot.core.replies import Reply
 
 
@@ -46,8 +51,12 @@ class FakeChatPort:
 
 
 def rate_limited(retry_after: float) -> TransientDeliveryError:
-    return TransientDeliveryError("429 Too Many Requests", retry_after=retry_after)
+    return TransientDeliveryError(
+        "429 Too Many Requests", retry_after=retry_after, problem=DeliveryProblem.RATE_LIMITED
+    )
 
 
 def channel_gone() -> PermanentDeliveryError:
-    return PermanentDeliveryError("Unknown Channel (the channel was deleted)")
+    return PermanentDeliveryError(
+        "Unknown Channel (the channel was deleted)", DeliveryProblem.CHANNEL_GONE
+    )

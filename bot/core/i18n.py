@@ -171,6 +171,42 @@ _STRINGS: dict[str, dict[Lang, str]] = {
         "en": "skipped (too late after downtime)",
         "ja": "スキップ（停止時間が長すぎたため）",
     },
+    "problem_channel_gone": {
+        "en": "the channel no longer exists, or the bot cannot see it",
+        "ja": "チャンネルが存在しないか、ボットから見えません",
+    },
+    "problem_no_access": {
+        "en": "the bot is not allowed to post in this channel",
+        "ja": "ボットにこのチャンネルへの投稿権限がありません",
+    },
+    "problem_auth_failed": {
+        "en": "the platform no longer accepts the bot's credentials",
+        "ja": "プラットフォームがボットの認証情報を受け付けません",
+    },
+    "problem_rate_limited": {
+        "en": "the platform asked the bot to slow down; it will try again",
+        "ja": "プラットフォームの送信制限に達しました。あとで再試行します",
+    },
+    "problem_platform_error": {
+        "en": "the platform had a temporary problem",
+        "ja": "プラットフォーム側で一時的な問題が発生しました",
+    },
+    "problem_timeout": {
+        "en": "the platform did not answer in time",
+        "ja": "プラットフォームが時間内に応答しませんでした",
+    },
+    "problem_not_subscribed": {
+        "en": "the channel was unsubscribed before the post went out",
+        "ja": "投稿の前に購読が解除されました",
+    },
+    "problem_expired": {
+        "en": "the post could not be sent within the grace window",
+        "ja": "猶予時間内に投稿できませんでした",
+    },
+    "problem_unknown": {
+        "en": "the post could not be delivered",
+        "ja": "投稿を配信できませんでした",
+    },
     "quiz_question_title": {"en": "Question {n}/{total}", "ja": "第{n}問（全{total}問）"},
     "quiz_question_footer": {
         "en": "{seconds} s to answer · press a button or type A–D, 1–4 or the answer · one answer each",
@@ -298,6 +334,13 @@ _STRINGS: dict[str, dict[Lang, str]] = {
 def t(key: str, lang: Lang, **values: object) -> str:
     """Return the UI string ``key`` in ``lang`` with ``values`` filled in."""
     return _STRINGS[key][lang].format(**values)
+
+
+def describe_problem(code: str | None, lang: Lang) -> str:
+    """A stored delivery problem code in words; codes this version does not know (or the
+    raw error text older versions stored) read as the generic problem."""
+    key = f"problem_{code}"
+    return t(key if key in _STRINGS else "problem_unknown", lang)
 
 
 def all_strings() -> dict[str, dict[Lang, str]]:

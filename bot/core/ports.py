@@ -7,6 +7,7 @@ the adapter, because only it knows what a platform's answers mean.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Protocol
 
 from bot.core.context import ChannelKey
@@ -27,20 +28,53 @@ class PostTarget:
         return cls(channel.platform, channel.tenant, channel.channel_id, name)
 
 
+class DeliveryProblem(StrEnum):
+    """What went wrong with a post, in words a channel's admin can be shown (translated).
+
+    Stored with the delivery and the paused subscription instead of the platform's own error
+    text, which may be long, in another language, or carry details users should not see.
+    """
+
+    CHANNEL_GONE = "channel_gone"
+    NO_ACCESS = "no_access"
+    AUTH_FAILED = "auth_failed"
+    RATE_LIMITED = "rate_limited"
+    PLATFORM_ERROR = "platform_error"
+    TIMEOUT = "timeout"
+    NOT_SUBSCRIBED = "not_subscribed"
+    EXPIRED = "expired"
+    UNKNOWN = "unknown"
+
+
 class DeliveryError(Exception):
-    """A post did not go out."""
+    """A post did not go out; ``problem`` says why in a form users can be shown."""
+
+    default_problem = DeliveryProblem.UNKNOWN
+
+    def __init__(self, message: str, problem: DeliveryProblem | None = None) -> None:
+        super().__init__(message)
+        self.problem = problem or self.default_problem
 
 
 class TransientDeliveryError(DeliveryError):
     """Worth retrying: network trouble, a 5xx, a rate limit (with its retry-after)."""
 
-    def __init__(self, message: str, retry_after: float | None = None) -> None:
-        super().__init__(message)
+    default_problem = DeliveryProblem.PLATFORM_ERROR
+
+    def __init__(
+        self,
+        message: str,
+        retry_after: float | None = None,
+        problem: DeliveryProblem | None = None,
+    ) -> None:
+        super().__init__(message, problem)
         self.retry_after = retry_after
 
 
 class PermanentDeliveryError(DeliveryError):
     """Not worth retrying until an admin acts: channel gone, bot removed, no permission."""
+
+    default_problem = DeliveryProblem.NO_ACCESS
 
 
 class ChatPort(Protocol):

@@ -9,30 +9,49 @@ reason.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections.abc import AsyncIterator, Callable, Collection, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, select, tuple_, update
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.context import ChannelKey
-from bot.core.daily.model import DeliveryRecord
+from bot.core.daily.model import DeliveryRecord, Subscription
+from bot.core.daily.schedule import owed_occurrences
+from bot.core.ports import DeliveryProblem
 from bot.storage.database import Database
-from bot.storage.tables import DeliveryRow
+from bot.storage.subscriptions import to_subscription
+from bot.storage.tables import DeliveryRow, SubscriptionRow
 
 log = logging.getLogger(__name__)
 
 # Whether this process posts for (platform, tenant).
 Serves = Callable[[str, str], bool]
+# The time now; read again for every batch of a long run, so each claim carries its own time.
+Now = Callable[[], datetime]
 
 CLAIMED = "claimed"
 SENT = "sent"
 RETRY = "retry"
 FAILED = "failed"
 SKIPPED = "skipped"
+
+# Rows per statement: far below asyncpg's 32,767 bind parameters, and short transactions.
+BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -54,6 +73,15 @@ class Owed:
     channel: ChannelKey
     local_date: date
     due_at: datetime
+
+
+@dataclass
+class DueBatch:
+    """One batch of due subscriptions: the posts this process won, with the subscription each
+    was claimed for, and the posts recorded as skipped (too late to send)."""
+
+    claims: list[tuple[Claim, Subscription]] = field(default_factory=list)
+    skipped: list[Owed] = field(default_factory=list)
 
 
 def _claim(row: DeliveryRow, recovered: bool) -> Claim:
@@ -85,36 +113,15 @@ class DeliveryRepository:
             .returning(DeliveryRow)
         )
 
-    async def existing(self, owed: Sequence[Owed]) -> set[tuple[ChannelKey, date]]:
-        """Which of ``owed`` already have a row (in any state)."""
-        if not owed:
-            return set()
-        keys = [
-            (o.channel.platform, o.channel.tenant, o.channel.channel_id, o.local_date) for o in owed
-        ]
-        found: set[tuple[ChannelKey, date]] = set()
-        async with self._db.session() as session:
-            for start in range(0, len(keys), 500):
-                rows = await session.execute(
-                    select(
-                        DeliveryRow.platform,
-                        DeliveryRow.tenant,
-                        DeliveryRow.channel_id,
-                        DeliveryRow.local_date,
-                    ).where(
-                        tuple_(
-                            DeliveryRow.platform,
-                            DeliveryRow.tenant,
-                            DeliveryRow.channel_id,
-                            DeliveryRow.local_date,
-                        ).in_(keys[start : start + 500])
-                    )
-                )
-                found.update((ChannelKey(p, t, c), d) for p, t, c, d in rows)
-        return found
+    def _lock_skipping_locked(self, query: Any) -> Any:
+        # On PostgreSQL concurrent processes split a batch instead of queueing on each other's
+        # rows; SQLite has one writer at a time anyway.
+        if self._db.dialect == "postgresql":
+            return query.with_for_update(skip_locked=True)
+        return query
 
     async def _insert_rows(
-        self, owed: Sequence[Owed], status: str, worker: str, now: datetime
+        self, session: AsyncSession, owed: Sequence[Owed], status: str, worker: str, now: datetime
     ) -> list[DeliveryRow]:
         if not owed:
             return []
@@ -134,80 +141,208 @@ class DeliveryRepository:
             for o in owed
         ]
         inserted: list[DeliveryRow] = []
-        async with self._db.session() as session:
-            for start in range(0, len(values), 500):
-                statement = self._insert_ignoring_conflicts(values[start : start + 500])
-                result = await session.scalars(statement)
-                inserted.extend(result.all())
+        for start in range(0, len(values), BATCH):
+            statement = self._insert_ignoring_conflicts(values[start : start + BATCH])
+            result = await session.scalars(statement)
+            inserted.extend(result.all())
         return inserted
 
-    async def claim_new(self, owed: Sequence[Owed], worker: str, now: datetime) -> list[Claim]:
-        """Claim the posts nobody has claimed yet; returns only those this call won."""
-        return [
-            _claim(row, recovered=False)
-            for row in await self._insert_rows(owed, CLAIMED, worker, now)
-        ]
+    async def claim_due(
+        self,
+        platforms: Collection[str],
+        serves: Serves,
+        worker: str,
+        clock: Now,
+        grace: timedelta,
+    ) -> AsyncIterator[DueBatch]:
+        """Claim, batch by batch, the posts of every subscription due by ``now``.
 
-    async def record_skipped(self, owed: Sequence[Owed], now: datetime) -> list[Owed]:
-        """Mark posts that are too late to send; returns those newly marked."""
-        rows = await self._insert_rows(owed, SKIPPED, "", now)
-        return [
+        Only subscriptions whose stored next-due time has passed are read, so a poll with
+        nothing due costs one indexed query however many channels there are. In the same
+        transaction as a batch's claims (and skip rows for posts more than ``grace`` late),
+        each subscription's next-due time moves to its next post after ``now``; a day that
+        already has a row (in any state) is not claimed again.
+        """
+        after: tuple[datetime, int] | None = None
+        while True:
+            now = clock()
+            async with self._db.session() as session:
+                rows = await self._due_rows(session, platforms, now, after)
+                if not rows:
+                    return
+                last_due = rows[-1].next_due_at
+                assert last_due is not None
+                after = (last_due, rows[-1].id)
+                batch = await self._claim_rows(session, rows, serves, worker, now, grace)
+            yield batch
+            if len(rows) < BATCH:
+                return
+
+    async def _due_rows(
+        self,
+        session: AsyncSession,
+        platforms: Collection[str],
+        now: datetime,
+        after: tuple[datetime, int] | None,
+    ) -> Sequence[SubscriptionRow]:
+        query = (
+            select(SubscriptionRow)
+            .where(
+                SubscriptionRow.next_due_at <= now,
+                SubscriptionRow.platform.in_(list(platforms)),
+            )
+            .order_by(SubscriptionRow.next_due_at, SubscriptionRow.id)
+            .limit(BATCH)
+        )
+        if after is not None:
+            # Keyset paging: rows of tenants another process serves stay due, and must not
+            # hide the ones after them.
+            due, row_id = after
+            query = query.where(
+                or_(
+                    SubscriptionRow.next_due_at > due,
+                    and_(SubscriptionRow.next_due_at == due, SubscriptionRow.id > row_id),
+                )
+            )
+        return (await session.scalars(self._lock_skipping_locked(query))).all()
+
+    async def _claim_rows(
+        self,
+        session: AsyncSession,
+        rows: Sequence[SubscriptionRow],
+        serves: Serves,
+        worker: str,
+        now: datetime,
+        grace: timedelta,
+    ) -> DueBatch:
+        on_time: list[Owed] = []
+        too_late: list[Owed] = []
+        subscriptions: dict[ChannelKey, Subscription] = {}
+        advances: list[dict[str, object]] = []
+        for row in rows:
+            if not serves(row.platform, row.tenant):
+                continue
+            subscription = to_subscription(row)
+            subscriptions[subscription.channel] = subscription
+            assert row.next_due_at is not None
+            since = max(subscription.active_since, row.next_due_at)
+            for occurrence in owed_occurrences(subscription.post_time, since, now):
+                owed = Owed(subscription.channel, occurrence.local_date, occurrence.due_at)
+                (on_time if now - occurrence.due_at <= grace else too_late).append(owed)
+            advances.append(
+                {
+                    "row_id": row.id,
+                    "old_due": row.next_due_at,
+                    "new_due": subscription.post_time.next_after(now),
+                }
+            )
+        claimed = await self._insert_rows(session, on_time, CLAIMED, worker, now)
+        skipped = await self._insert_rows(session, too_late, SKIPPED, "", now)
+        if advances:
+            table = SubscriptionRow.__table__
+            assert isinstance(table, Table)
+            # Guarded by the old value: a subscription changed meanwhile keeps its new plan.
+            await session.execute(
+                update(table)
+                .where(table.c.id == bindparam("row_id"))
+                .where(table.c.next_due_at == bindparam("old_due"))
+                .values(next_due_at=bindparam("new_due")),
+                advances,
+            )
+        batch = DueBatch()
+        for claimed_row in claimed:
+            claim = _claim(claimed_row, recovered=False)
+            batch.claims.append((claim, subscriptions[claim.channel]))
+        batch.skipped = [
             Owed(ChannelKey(r.platform, r.tenant, r.channel_id), r.local_date, r.due_at)
-            for r in rows
+            for r in skipped
         ]
+        return batch
+
+    async def next_due_at(self, platforms: Collection[str], now: datetime) -> datetime | None:
+        """The earliest next-due time after ``now`` (one indexed ``min()``)."""
+        async with self._db.session() as session:
+            return await session.scalar(
+                select(func.min(SubscriptionRow.next_due_at)).where(
+                    SubscriptionRow.next_due_at > now,
+                    SubscriptionRow.platform.in_(list(platforms)),
+                )
+            )
+
+    async def claim_new(self, owed: Sequence[Owed], worker: str, now: datetime) -> list[Claim]:
+        """Claim the given posts where nobody has yet; returns only those this call won."""
+        async with self._db.session() as session:
+            rows = await self._insert_rows(session, owed, CLAIMED, worker, now)
+        return [_claim(row, recovered=False) for row in rows]
 
     async def _take_over(
         self,
         condition: ColumnElement[bool],
         serves: Serves,
         worker: str,
-        now: datetime,
+        clock: Now,
         recovered: bool,
-    ) -> list[Claim]:
-        async with self._db.session() as session:
-            candidates = await session.execute(
-                select(DeliveryRow.id, DeliveryRow.platform, DeliveryRow.tenant).where(condition)
-            )
-            # Only rows of tenants this process serves: a shard must not take another's.
-            ids = [row_id for row_id, platform, tenant in candidates if serves(platform, tenant)]
-            if not ids:
-                return []
-            result = await session.scalars(
-                update(DeliveryRow)
-                .where(DeliveryRow.id.in_(ids), condition)  # the condition again: races lose
-                .values(status=CLAIMED, claimed_by=worker, claimed_at=now)
-                .returning(DeliveryRow),
-                execution_options={"synchronize_session": False},
-            )
-            return [_claim(row, recovered) for row in result.all()]
+    ) -> AsyncIterator[list[Claim]]:
+        after_id = 0
+        while True:
+            now = clock()
+            async with self._db.session() as session:
+                query = (
+                    select(DeliveryRow.id, DeliveryRow.platform, DeliveryRow.tenant)
+                    .where(condition, DeliveryRow.id > after_id)
+                    .order_by(DeliveryRow.id)
+                    .limit(BATCH)
+                )
+                candidates = (await session.execute(self._lock_skipping_locked(query))).all()
+                if not candidates:
+                    return
+                after_id = candidates[-1][0]
+                # Only rows of tenants this process serves: a shard must not take another's.
+                ids = [
+                    row_id for row_id, platform, tenant in candidates if serves(platform, tenant)
+                ]
+                claims: list[Claim] = []
+                if ids:
+                    result = await session.scalars(
+                        update(DeliveryRow)
+                        .where(DeliveryRow.id.in_(ids), condition)  # again: races lose
+                        .values(status=CLAIMED, claimed_by=worker, claimed_at=now)
+                        .returning(DeliveryRow),
+                        execution_options={"synchronize_session": False},
+                    )
+                    claims = [_claim(row, recovered) for row in result.all()]
+            if claims:
+                yield claims
+            if len(candidates) < BATCH:
+                return
 
-    async def claim_retries(
-        self, serves: Serves, worker: str, now: datetime, due_since: datetime
-    ) -> list[Claim]:
-        """Claim posts whose transient failure has waited out its backoff (and that are
-        still within the grace window: due at or after ``due_since``)."""
+    def claim_retries(
+        self, serves: Serves, worker: str, now: datetime, due_since: datetime, clock: Now
+    ) -> AsyncIterator[list[Claim]]:
+        """Claim, batch by batch, posts whose transient failure had waited out its backoff by
+        ``now`` (and that are still within the grace window: due at or after ``due_since``)."""
         condition = and_(
             DeliveryRow.status == RETRY,
             DeliveryRow.next_attempt_at <= now,
             DeliveryRow.due_at >= due_since,
         )
-        return await self._take_over(condition, serves, worker, now, recovered=False)
+        return self._take_over(condition, serves, worker, clock, recovered=False)
 
-    async def claim_stale(
+    def claim_stale(
         self,
         serves: Serves,
         worker: str,
-        now: datetime,
         claimed_before: datetime,
         due_since: datetime,
-    ) -> list[Claim]:
-        """Take over claims whose process stopped before finishing them."""
+        clock: Now,
+    ) -> AsyncIterator[list[Claim]]:
+        """Take over, batch by batch, claims whose process stopped before finishing them."""
         condition = and_(
             DeliveryRow.status == CLAIMED,
             DeliveryRow.claimed_at < claimed_before,
             DeliveryRow.due_at >= due_since,
         )
-        return await self._take_over(condition, serves, worker, now, recovered=True)
+        return self._take_over(condition, serves, worker, clock, recovered=True)
 
     async def expire(self, platforms: Collection[str], now: datetime, due_before: datetime) -> int:
         """Give up on unfinished posts that fell out of the grace window."""
@@ -219,7 +354,7 @@ class DeliveryRepository:
                     DeliveryRow.due_at < due_before,
                     DeliveryRow.platform.in_(list(platforms)),
                 )
-                .values(status=FAILED, finished_at=now, error="gave up: past the grace window"),
+                .values(status=FAILED, finished_at=now, error=DeliveryProblem.EXPIRED.value),
                 execution_options={"synchronize_session": False},
             )
             return int(result.rowcount or 0)  # type: ignore[attr-defined]
@@ -268,6 +403,32 @@ class DeliveryRepository:
                 .order_by(DeliveryRow.next_attempt_at)
                 .limit(1)
             )
+
+    async def prune(self, before: date) -> int:
+        """Delete finished rows of local dates before ``before``, in batches; returns how many.
+
+        Unfinished rows are kept whatever their age: they are someone's claim or retry.
+        """
+        deleted = 0
+        while True:
+            async with self._db.session() as session:
+                ids = (
+                    await session.scalars(
+                        select(DeliveryRow.id)
+                        .where(
+                            DeliveryRow.local_date < before,
+                            DeliveryRow.status.in_([SENT, FAILED, SKIPPED]),
+                        )
+                        .limit(BATCH * 10)
+                    )
+                ).all()
+                if not ids:
+                    return deleted
+                await session.execute(
+                    delete(DeliveryRow).where(DeliveryRow.id.in_(ids)),
+                    execution_options={"synchronize_session": False},
+                )
+                deleted += len(ids)
 
     async def last_for(self, channel: ChannelKey) -> DeliveryRecord | None:
         """The most recent post (or attempt) for a channel."""

@@ -15,7 +15,7 @@ from bot.storage.database import Database
 from bot.storage.tables import SubscriptionRow
 
 
-def _to_subscription(row: SubscriptionRow) -> Subscription:
+def to_subscription(row: SubscriptionRow) -> Subscription:
     return Subscription(
         channel=ChannelKey(row.platform, row.tenant, row.channel_id),
         channel_name=row.channel_name,
@@ -26,6 +26,7 @@ def _to_subscription(row: SubscriptionRow) -> Subscription:
         daily_question=row.daily_question,
         active_since=row.active_since,
         paused_reason=row.paused_reason,
+        second=row.post_second,
     )
 
 
@@ -82,21 +83,23 @@ class SubscriptionRepository:
             row.timezone = subscription.timezone
             row.language = subscription.language
             row.daily_question = subscription.daily_question
+            row.post_second = subscription.second
             if schedule_changed or row.paused_reason is not None:
                 # A new time or zone (or a resumed channel) owes posts from now on only; a
                 # change of language keeps today's post owed even if it is running late.
                 row.active_since = now
+                row.next_due_at = subscription.post_time.first_from(now)
             row.paused_reason = None
             row.paused_at = None
             row.updated_by = updated_by[:64]
             row.updated_at = now
             await session.flush()
-            return _to_subscription(row), created
+            return to_subscription(row), created
 
     async def get(self, channel: ChannelKey) -> Subscription | None:
         async with self._db.session() as session:
             row = await session.scalar(select(SubscriptionRow).where(*_where(channel)))
-            return _to_subscription(row) if row else None
+            return to_subscription(row) if row else None
 
     async def remove(self, channel: ChannelKey) -> bool:
         async with self._db.session() as session:
@@ -112,7 +115,7 @@ class SubscriptionRepository:
                     SubscriptionRow.paused_reason.is_(None),
                 )
             )
-            return [_to_subscription(row) for row in rows]
+            return [to_subscription(row) for row in rows]
 
     async def pause(self, channel: ChannelKey, reason: str, now: datetime) -> None:
         """Stop posting to a channel until an admin subscribes it again."""
@@ -120,5 +123,5 @@ class SubscriptionRepository:
             await session.execute(
                 update(SubscriptionRow)
                 .where(*_where(channel))
-                .values(paused_reason=reason[:500], paused_at=now)
+                .values(paused_reason=reason[:500], paused_at=now, next_due_at=None)
             )

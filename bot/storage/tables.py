@@ -62,6 +62,7 @@ class SubscriptionRow(Base):
     __tablename__ = "subscriptions"
     __table_args__ = (
         UniqueConstraint("platform", "tenant", "channel_id", name="uq_subscription_channel"),
+        Index("ix_subscriptions_next_due_at", "next_due_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -74,10 +75,14 @@ class SubscriptionRow(Base):
     timezone: Mapped[str] = mapped_column(String(64))
     language: Mapped[str] = mapped_column(String(8))
     daily_question: Mapped[bool] = mapped_column(Boolean, default=False)
+    post_second: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
     # Posts due before this moment are not owed (a new or changed subscription starts now).
     active_since: Mapped[datetime] = mapped_column(UTCDateTime())
     paused_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # When the next post not yet claimed or skipped falls due (UTC); NULL while paused. A poll
+    # selects only the rows due by now, so an idle poll costs the same at any size.
+    next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     updated_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -94,6 +99,7 @@ class DeliveryRow(Base):
     __table_args__ = (
         UniqueConstraint("platform", "tenant", "channel_id", "local_date", name="uq_delivery_day"),
         Index("ix_deliveries_status", "status", "next_attempt_at"),
+        Index("ix_deliveries_local_date", "local_date"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

@@ -15,7 +15,7 @@ from bot.core.context import ChannelKey
 from bot.core.daily.model import Subscription
 from bot.core.daily.poster import DailyPoster, DeliveryPolicy
 from bot.core.fact_store import FactStore
-from bot.core.ports import PostTarget
+from bot.core.ports import DeliveryProblem, PostTarget
 from bot.core.replies import Reply
 from bot.storage.database import Database
 from bot.storage.deliveries import DeliveryRepository
@@ -182,7 +182,8 @@ async def test_a_permanent_failure_pauses_until_an_admin_resubscribes(
     assert port.channels() == ["chan-2"]
     paused = await SubscriptionRepository(database).get(channel(1))
     assert paused is not None and paused.paused_reason is not None
-    assert "Unknown Channel" in paused.paused_reason
+    # Stored as a problem code users are shown in their language, not the platform's text.
+    assert paused.paused_reason == DeliveryProblem.CHANNEL_GONE
     await daily.run_due(NINE_UTC_22_JUNE + timedelta(days=1))
     assert port.channels() == ["chan-2", "chan-2"]
     resumed_at = NINE_UTC_22_JUNE + timedelta(days=1, hours=1)

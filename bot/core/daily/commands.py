@@ -13,8 +13,9 @@ from rapidfuzz import process
 from bot.core.commands import Command, CommandRouter, UsageError
 from bot.core.context import CommandContext
 from bot.core.daily.model import DeliveryRecord, Subscription
+from bot.core.daily.schedule import spread_second
 from bot.core.dates import FactDate
-from bot.core.i18n import Lang, parse_language, t
+from bot.core.i18n import Lang, describe_problem, parse_language, t
 from bot.core.replies import Field, Reply
 from bot.storage.deliveries import DeliveryRepository
 from bot.storage.subscriptions import SubscriptionRepository
@@ -141,10 +142,12 @@ class SubscriptionCommands:
         subscriptions: SubscriptionRepository,
         deliveries: DeliveryRepository,
         defaults: SubscribeOptions,
+        spread_seconds: int = 0,
     ) -> None:
         self._subscriptions = subscriptions
         self._deliveries = deliveries
         self._defaults = defaults
+        self._spread_seconds = spread_seconds
 
     def register(self, router: CommandRouter) -> None:
         for command in (
@@ -208,6 +211,7 @@ class SubscriptionCommands:
             daily_question=options.daily_question,
             active_since=context.now,
             paused_reason=None,
+            second=spread_second(repr(context.channel.key), self._spread_seconds),
         )
         saved, created = await self._subscriptions.upsert(
             subscription, context.user.id, context.now
@@ -252,10 +256,13 @@ class SubscriptionCommands:
         ]
         body = ""
         if subscription.paused_reason:
-            body = t("sub_paused", lang, reason=subscription.paused_reason)
-            fields.append(Field(t("sub_field_problem", lang), subscription.paused_reason, False))
+            problem = describe_problem(subscription.paused_reason, lang)
+            body = t("sub_paused", lang, reason=problem)
+            fields.append(Field(t("sub_field_problem", lang), problem, False))
         elif last is not None and last.error:
-            fields.append(Field(t("sub_field_problem", lang), last.error, False))
+            fields.append(
+                Field(t("sub_field_problem", lang), describe_problem(last.error, lang), False)
+            )
         return Reply(
             title=t("sub_title", lang, channel=subscription.channel_name),
             body=body,

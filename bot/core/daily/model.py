@@ -24,10 +24,12 @@ class Subscription:
     daily_question: bool
     active_since: datetime
     paused_reason: str | None
+    # Seconds past the minute the post falls due (see PostTime.second); not shown to users.
+    second: int = 0
 
     @property
     def post_time(self) -> PostTime:
-        return PostTime(self.hour, self.minute, ZoneInfo(self.timezone))
+        return PostTime(self.hour, self.minute, ZoneInfo(self.timezone), self.second)
 
 
 @dataclass(frozen=True)

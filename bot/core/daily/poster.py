@@ -1,9 +1,10 @@
 """Sends each channel its daily post exactly once per local day.
 
-Called every minute (APScheduler in production, the simulated clock in the shell and in
-tests). Each call works out from the database what is owed, claims it atomically, and sends
-the claims concurrently. Correctness across processes comes from the claims, so any number
-of processes may call this at the same time.
+Called on every poll (APScheduler in production, the simulated clock in the shell and in
+tests). Each call claims what is due from the database batch by batch, atomically, and sends
+each batch's claims concurrently before claiming the next, so a claim is always sent soon
+after it was made. Correctness across processes comes from the claims, so any number of
+processes may call this at the same time.
 """
 
 from __future__ import annotations
@@ -11,22 +12,32 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Iterable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from bot.core.anniversary_replies import AnniversaryReplies
 from bot.core.context import ChannelKey
 from bot.core.daily.model import Subscription
-from bot.core.daily.schedule import owed_occurrences
 from bot.core.i18n import t
-from bot.core.ports import ChatPort, PermanentDeliveryError, PostTarget, TransientDeliveryError
+from bot.core.ports import (
+    ChatPort,
+    DeliveryError,
+    DeliveryProblem,
+    PermanentDeliveryError,
+    PostTarget,
+    TransientDeliveryError,
+)
 from bot.core.quiz.daily_question import DailyQuestion
 from bot.core.replies import Reply
-from bot.storage.deliveries import Claim, DeliveryRepository, Owed
+from bot.storage.deliveries import Claim, DeliveryRepository
 from bot.storage.subscriptions import SubscriptionRepository
 
 log = logging.getLogger(__name__)
+
+# A subscription read longer ago than this is read again just before its post is sent, so
+# an unsubscribe or a pause during a long fan-out is honoured.
+REREAD_AFTER_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -48,6 +59,16 @@ class RunReport:
     retrying: list[ChannelKey] = field(default_factory=list)
     failed: list[ChannelKey] = field(default_factory=list)
     skipped: list[ChannelKey] = field(default_factory=list)
+    abandoned: list[ChannelKey] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """A claim on its way out, with when it was made (the lease runs from then)."""
+
+    claim: Claim
+    subscription: Subscription | None
+    claimed_at_monotonic: float
 
 
 def delivery_key(claim: Claim) -> str:
@@ -86,68 +107,88 @@ class DailyPoster:
         port = self._ports.get(platform)
         return port is not None and port.serves(tenant)
 
-    async def _served_subscriptions(self) -> dict[ChannelKey, Subscription]:
-        return {
-            sub.channel: sub
-            for sub in await self._subscriptions.active(self.platforms)
-            if self.serves(sub.channel.platform, sub.channel.tenant)
-        }
-
     async def run_due(self, now: datetime) -> RunReport:
-        """Send everything owed at ``now``; returns what happened."""
+        """Send everything owed at ``now``; returns what happened.
+
+        ``now`` is the clock's time when the run starts; claims made later in a long run are
+        stamped with the time they were made.
+        """
         report = RunReport()
-        started = time.monotonic()
-        subscriptions = await self._served_subscriptions()
-        on_time, too_late = self._owed(subscriptions.values(), now)
-        for owed in await self._deliveries.record_skipped(too_late, now):
-            log.warning(
-                "skipped the %s post to %s: more than the grace window late",
-                owed.local_date,
-                owed.channel,
-            )
-            report.skipped.append(owed.channel)
-        oldest_due = now - self._policy.grace
-        if expired := await self._deliveries.expire(self.platforms, now, oldest_due):
-            log.warning("gave up on %d unfinished post(s) past the grace window", expired)
-        known = await self._deliveries.existing(on_time)
-        fresh = [owed for owed in on_time if (owed.channel, owed.local_date) not in known]
-        claims = await self._deliveries.claim_new(fresh, self._worker, now)
-        claims += await self._deliveries.claim_retries(self.serves, self._worker, now, oldest_due)
-        stale_before = now - self._policy.stale_claim_after
-        claims += await self._deliveries.claim_stale(
-            self.serves, self._worker, now, stale_before, oldest_due
+        clock = _RunClock(now, time.monotonic())
+        policy = self._policy
+        oldest_due = now - policy.grace
+        await self._phase("expire", self._expire(now, oldest_due))
+        await self._phase("due posts", self._send_due(clock, report))
+        await self._phase(
+            "retries",
+            self._send_batches(
+                self._deliveries.claim_retries(self.serves, self._worker, now, oldest_due, clock),
+                clock,
+                report,
+            ),
         )
-        await asyncio.gather(
-            *(
-                self._guarded(
-                    claim,
-                    self._deliver(claim, subscriptions.get(claim.channel), now, started, report),
-                )
-                for claim in claims
-            )
+        await self._phase(
+            "take-overs",
+            self._send_batches(
+                self._deliveries.claim_stale(
+                    self.serves, self._worker, now - policy.stale_claim_after, oldest_due, clock
+                ),
+                clock,
+                report,
+            ),
         )
         return report
 
-    def _owed(
-        self, subscriptions: Iterable[Subscription], now: datetime
-    ) -> tuple[list[Owed], list[Owed]]:
-        """Posts owed now, split into those within the grace window and those too late."""
-        on_time: list[Owed] = []
-        too_late: list[Owed] = []
-        for sub in subscriptions:
-            for occurrence in owed_occurrences(sub.post_time, sub.active_since, now):
-                owed = Owed(sub.channel, occurrence.local_date, occurrence.due_at)
-                late = now - occurrence.due_at
-                (on_time if late <= self._policy.grace else too_late).append(owed)
-        return on_time, too_late
+    async def _phase(self, name: str, work: Awaitable[None]) -> None:
+        # One phase's trouble (the database, a bug) must not stop the others.
+        try:
+            await work
+        except Exception:
+            log.exception("daily posts: the %s phase failed", name)
+
+    async def _expire(self, now: datetime, oldest_due: datetime) -> None:
+        if expired := await self._deliveries.expire(self.platforms, now, oldest_due):
+            log.warning("gave up on %d unfinished post(s) past the grace window", expired)
+
+    async def _send_due(self, clock: _Clock, report: RunReport) -> None:
+        batches = self._deliveries.claim_due(
+            self.platforms, self.serves, self._worker, clock, self._policy.grace
+        )
+        async with _Fanout(self._policy.concurrency) as fanout:
+            async for batch in batches:
+                if batch.skipped:
+                    log.warning(
+                        "skipped %d post(s) more than the grace window late (e.g. %s on %s)",
+                        len(batch.skipped),
+                        batch.skipped[0].channel,
+                        batch.skipped[0].local_date,
+                    )
+                    report.skipped.extend(owed.channel for owed in batch.skipped)
+                claimed_at = time.monotonic()
+                for claim, subscription in batch.claims:
+                    pending = _Pending(claim, subscription, claimed_at)
+                    await fanout.submit(self._guarded(claim, self._deliver(pending, clock, report)))
+
+    async def _send_batches(
+        self, batches: AsyncIterator[list[Claim]], clock: _Clock, report: RunReport
+    ) -> None:
+        async with _Fanout(self._policy.concurrency) as fanout:
+            async for claims in batches:
+                claimed_at = time.monotonic()
+                for claim in claims:
+                    pending = _Pending(claim, None, claimed_at)
+                    await fanout.submit(self._guarded(claim, self._deliver(pending, clock, report)))
 
     async def next_wakeup(self, now: datetime) -> datetime | None:
         """The next moment a post or a retry falls due."""
         moments = [
-            sub.post_time.next_after(now) for sub in (await self._served_subscriptions()).values()
+            moment
+            for moment in (
+                await self._deliveries.next_due_at(self.platforms, now),
+                await self._deliveries.next_retry_at(self.platforms),
+            )
+            if moment is not None
         ]
-        if (retry_at := await self._deliveries.next_retry_at(self.platforms)) is not None:
-            moments.append(retry_at)
         return min(moments, default=None)
 
     def post_for(self, subscription: Subscription, claim: Claim) -> Reply:
@@ -168,28 +209,36 @@ class DailyPoster:
         except Exception:  # one channel's trouble (e.g. the database) must not stop the rest
             log.exception("delivery %s to %s failed", claim.delivery_id, claim.channel)
 
-    async def _deliver(
-        self,
-        claim: Claim,
-        subscription: Subscription | None,
-        now: datetime,
-        started: float,
-        report: RunReport,
-    ) -> None:
-        if subscription is None:
-            # Unsubscribed or paused since the claim was made: nothing to send.
-            await self._deliveries.mark_failed(claim, self._worker, now, "no active subscription")
-            return
-        port = self._ports[claim.channel.platform]
-        target = PostTarget.of(claim.channel, subscription.channel_name)
+    async def _current(self, pending: _Pending) -> Subscription | None:
+        """The subscription to post for, read again if the batch's copy is no longer fresh."""
+        fresh = time.monotonic() - pending.claimed_at_monotonic < REREAD_AFTER_SECONDS
+        if pending.subscription is not None and fresh:
+            return pending.subscription
+        subscription = await self._subscriptions.get(pending.claim.channel)
+        if subscription is None or subscription.paused_reason is not None:
+            return None
+        return subscription
+
+    async def _deliver(self, pending: _Pending, clock: _Clock, report: RunReport) -> None:
+        claim = pending.claim
         key = delivery_key(claim)
         lease = self._policy.stale_claim_after.total_seconds()
         async with self._send_slots:
             # A claim is a lease: once half of it is gone another process may soon take the
             # post over, so leave it to that recovery (which asks the platform first).
-            if time.monotonic() - started > lease / 2:
+            if time.monotonic() - pending.claimed_at_monotonic > lease / 2:
                 log.warning("claim %s is too old to send safely; leaving it to recovery", key)
+                report.abandoned.append(claim.channel)
                 return
+            subscription = await self._current(pending)
+            if subscription is None:
+                # Unsubscribed or paused since the claim was made: nothing to send.
+                await self._deliveries.mark_failed(
+                    claim, self._worker, clock(), DeliveryProblem.NOT_SUBSCRIBED
+                )
+                return
+            port = self._ports[claim.channel.platform]
+            target = PostTarget.of(claim.channel, subscription.channel_name)
             try:
                 # After a crash or an ambiguous failure the post may already be there.
                 maybe_sent = claim.recovered or claim.attempts > 0
@@ -199,23 +248,33 @@ class DailyPoster:
                     async with asyncio.timeout(lease / 4):
                         await port.post(target, self.post_for(subscription, claim), key)
             except PermanentDeliveryError as error:
-                reason = str(error) or type(error).__name__
-                log.warning("pausing %s: %s", claim.channel, reason)
-                await self._deliveries.mark_failed(claim, self._worker, now, reason)
-                await self._subscriptions.pause(claim.channel, reason, now)
+                log.warning("pausing %s: %s", claim.channel, error)
+                await self._deliveries.mark_failed(claim, self._worker, clock(), error.problem)
+                await self._subscriptions.pause(claim.channel, error.problem, clock())
                 report.failed.append(claim.channel)
                 return
             except Exception as error:  # network trouble, 5xx, 429, a timeout, an adapter bug
-                await self._retry_or_fail(claim, now, error, report)
+                # Backoff counts from the run's time, as every other due-time decision does.
+                await self._retry_or_fail(claim, clock.start, error, report)
                 return
-        await self._deliveries.mark_sent(claim, self._worker, now)
+            # Recorded inside the slot: a sent post is marked before another send may start,
+            # so finished posts never queue for a connection while their lease runs out.
+            await self._deliveries.mark_sent(claim, self._worker, clock())
         report.sent.append(claim.channel)
 
     async def _retry_or_fail(
         self, claim: Claim, now: datetime, error: Exception, report: RunReport
     ) -> None:
-        if not isinstance(error, TransientDeliveryError):
-            log.exception("unexpected error posting to %s", claim.channel, exc_info=error)
+        if isinstance(error, DeliveryError):
+            problem = error.problem
+        elif isinstance(error, TimeoutError):
+            problem = DeliveryProblem.TIMEOUT
+        else:
+            problem = DeliveryProblem.UNKNOWN
+        if isinstance(error, TransientDeliveryError | TimeoutError):
+            log.warning("post to %s failed, may retry: %s", claim.channel, error or problem)
+        else:
+            log.error("unexpected error posting to %s", claim.channel, exc_info=error)
         backoff = self._policy.first_backoff * (2**claim.attempts)
         retry_after = getattr(error, "retry_after", None)
         if retry_after is not None:
@@ -223,8 +282,54 @@ class DailyPoster:
         retry_at = now + backoff
         attempts_left = claim.attempts + 1 < self._policy.max_attempts
         if attempts_left and retry_at <= claim.due_at + self._policy.grace:
-            await self._deliveries.mark_retry(claim, self._worker, retry_at, str(error))
+            await self._deliveries.mark_retry(claim, self._worker, retry_at, problem)
             report.retrying.append(claim.channel)
         else:
-            await self._deliveries.mark_failed(claim, self._worker, now, str(error))
+            await self._deliveries.mark_failed(claim, self._worker, now, problem)
             report.failed.append(claim.channel)
+
+
+@dataclass(frozen=True)
+class _RunClock:
+    """A run's time: decisions use its start; rows are stamped with the time they are written
+    (a long fan-out's later claims carry their own time, so their lease runs from then)."""
+
+    start: datetime
+    started_monotonic: float
+
+    def __call__(self) -> datetime:
+        return self.start + timedelta(seconds=time.monotonic() - self.started_monotonic)
+
+
+_Clock = _RunClock
+
+
+class _Fanout:
+    """Runs submitted sends as tasks, at most ``limit`` waiting at a time.
+
+    ``submit`` blocks while the queue is full, so the caller claims the next batch only when
+    this one is nearly out: claims never sit long before they are sent.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self._room = asyncio.Semaphore(limit * 2)
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def __aenter__(self) -> _Fanout:
+        return self
+
+    async def submit(self, work: Awaitable[None]) -> None:
+        await self._room.acquire()
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        self._room.release()
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        if exc_info[0] is not None:
+            for task in self._tasks:
+                task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -14,6 +15,9 @@ class PostTime:
     hour: int
     minute: int
     zone: ZoneInfo
+    # Seconds after the minute at which the post is due: channels subscribed for the same
+    # minute are spread over it, so 100,000 of them at 09:00 do not fall due as one burst.
+    second: int = 0
 
     def on(self, day: date) -> datetime:
         """The UTC moment of this wall-clock time on local date ``day``.
@@ -23,7 +27,7 @@ class PostTime:
         first occurrence, so every local date gets exactly one moment, on that date.
         """
         local = datetime.combine(day, time(self.hour, self.minute), tzinfo=self.zone)
-        return local.astimezone(UTC)
+        return local.astimezone(UTC) + timedelta(seconds=self.second)
 
     def local_date(self, moment: datetime) -> date:
         return moment.astimezone(self.zone).date()
@@ -34,6 +38,17 @@ class PostTime:
         while (candidate := self.on(day)) <= moment:
             day += timedelta(days=1)
         return candidate
+
+    def first_from(self, moment: datetime) -> datetime:
+        """The first post moment at or after ``moment``."""
+        return self.next_after(moment - timedelta(microseconds=1))
+
+
+def spread_second(channel_key: str, spread_seconds: int) -> int:
+    """A stable second within the minute for a channel (the same on every process)."""
+    if spread_seconds <= 1:
+        return 0
+    return zlib.crc32(channel_key.encode()) % min(spread_seconds, 60)
 
 
 @dataclass(frozen=True)

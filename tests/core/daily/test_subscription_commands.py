@@ -149,8 +149,15 @@ async def test_subscription_shows_last_delivery_and_a_pause(core: Core) -> None:
     port.failures["c1"] = [channel_gone()]
     await core.poster.run_due(NOW + timedelta(days=1))
     shown = await core.router.handle(context(now=NOW + timedelta(days=1)), "subscription")
-    assert "Paused: Unknown Channel" in shown.body
+    # The platform's own error text stays in the logs; users read what it means.
+    assert shown.body.startswith("Paused: the channel no longer exists")
+    assert "Unknown Channel" not in shown.body
+    assert field(shown, "Problem").startswith("the channel no longer exists")
     assert field(shown, "Last delivery") == "22 June 2026 · failed"
+    in_japanese = await core.router.handle(
+        context(now=NOW + timedelta(days=1), locale="ja"), "subscription"
+    )
+    assert in_japanese.body.startswith("停止中: チャンネルが存在しない")
     await core.router.handle(context(now=NOW + timedelta(days=1, hours=1)), "subscribe")
     await core.poster.run_due(NOW + timedelta(days=2))
     resumed = await core.router.handle(context(now=NOW + timedelta(days=2)), "subscription")
