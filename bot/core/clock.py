@@ -132,6 +132,23 @@ class Cancellable(Protocol):
     def cancel(self) -> object: ...
 
 
+class _AsyncioTimer:
+    """A real-time timer: cancelling it before it fires stops it; after it has fired,
+    cancelling is a no-op, as on the simulated clock.
+
+    A callback often re-plans its own successor and so "cancels" the timer that is running
+    it; cancelling that task would kill the callback half-way and arm nothing.
+    """
+
+    def __init__(self) -> None:
+        self.fired = False
+        self.task: asyncio.Task[None] | None = None
+
+    def cancel(self) -> None:
+        if not self.fired and self.task is not None:
+            self.task.cancel()
+
+
 class AsyncioClock:
     """Real time; timers are asyncio tasks owned here and cancelled by :meth:`close`."""
 
@@ -142,14 +159,17 @@ class AsyncioClock:
         return datetime.now(UTC)
 
     def call_at(self, when: datetime, callback: TimerCallback) -> Cancellable:
+        timer = _AsyncioTimer()
+
         async def wait_then_run() -> None:
             await asyncio.sleep(max(0.0, (when - self.now()).total_seconds()))
+            timer.fired = True
             await callback()
 
-        task = asyncio.create_task(wait_then_run())
-        self._tasks.add(task)
-        task.add_done_callback(self._finished)
-        return task
+        timer.task = asyncio.create_task(wait_then_run())
+        self._tasks.add(timer.task)
+        timer.task.add_done_callback(self._finished)
+        return timer
 
     def _finished(self, task: asyncio.Task[None]) -> None:
         self._tasks.discard(task)
