@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import random
 import socket
@@ -10,7 +11,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.config import Settings
+from bot.config import RetentionSection, Settings
 from bot.core.anniversary_replies import AnniversaryReplies
 from bot.core.clock import TimerClock
 from bot.core.commands import CommandRouter
@@ -29,6 +30,26 @@ from bot.storage.deliveries import DeliveryRepository
 from bot.storage.quiz import QuizRepository
 from bot.storage.subscriptions import SubscriptionRepository
 
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Retention:
+    """Deletes what is old enough to forget, so the tables do not grow forever."""
+
+    settings: RetentionSection
+    deliveries: DeliveryRepository
+    quizzes: QuizRepository
+
+    async def prune(self, now: datetime) -> None:
+        before = now.date() - timedelta(days=self.settings.delivery_days)
+        if deliveries := await self.deliveries.prune(before):
+            log.info("retention: deleted %d delivery rows before %s", deliveries, before)
+        if self.settings.quiz_days:
+            ended_before = now - timedelta(days=self.settings.quiz_days)
+            if games := await self.quizzes.prune(ended_before):
+                log.info("retention: deleted %d ended quizzes with their answers", games)
+
 
 @dataclass(frozen=True)
 class Core:
@@ -40,12 +61,7 @@ class Core:
     router: CommandRouter
     poster: DailyPoster
     quiz: QuizManager
-
-    async def catch_up(self, now: datetime) -> None:
-        """At start-up: end the quizzes a previous run left unfinished (with a message) and
-        send the posts that fell due while the bot was down (within the grace window)."""
-        await self.quiz.recover_interrupted(now)
-        await self.poster.run_due(now)
+    retention: Retention
 
 
 def worker_id() -> str:
@@ -86,7 +102,9 @@ async def running_core(
     me = worker_id()
     bank = QuestionBank.build(store)
     daily_question = DailyQuestion(bank)
-    async with open_database(settings.database_url) as database:
+    async with open_database(
+        settings.database_url, pool_size=settings.database_pool_size
+    ) as database:
         subscriptions = SubscriptionRepository(database)
         deliveries = DeliveryRepository(database)
         quiz_repository = QuizRepository(database)
@@ -104,9 +122,12 @@ async def running_core(
         FactCommands(store, rng).register(router)
         hour, minute = parse_time(settings.daily.time) or (9, 0)
         defaults = SubscribeOptions(hour, minute, settings.bot.timezone, settings.bot.language)
-        SubscriptionCommands(subscriptions, deliveries, defaults).register(router)
+        SubscriptionCommands(
+            subscriptions, deliveries, defaults, settings.daily.spread_seconds
+        ).register(router)
         QuizCommands(quiz, quiz_repository, daily_question).register(router)
         try:
-            yield Core(settings, store, database, router, poster, quiz)
+            retention = Retention(settings.retention, deliveries, quiz_repository)
+            yield Core(settings, store, database, router, poster, quiz, retention)
         finally:
             await quiz.close()

@@ -113,8 +113,12 @@ def _shell(args: argparse.Namespace) -> int:
     from bot.adapters.shell import ShellAdapter, ShellTerminal, default_speaker, parse_moment
     from bot.app import running_core
     from bot.core.clock import SimulatedClock
+    from bot.runtime import running_runtime
 
     settings = _load(args.config)
+    # One terminal is no burst: posts fall due on the minute the user asked for.
+    daily = settings.daily.model_copy(update={"spread_seconds": 0})
+    settings = settings.model_copy(update={"daily": daily})
     try:
         start = parse_moment(args.now) if args.now else datetime.now(UTC)
     except ValueError:
@@ -128,8 +132,11 @@ def _shell(args: argparse.Namespace) -> int:
 
     async def session() -> int:
         clock = SimulatedClock(start)
-        async with running_core(settings, {terminal.platform: terminal}, clock) as core:
-            shell = ShellAdapter(core, clock, terminal, speaker)
+        async with (
+            running_core(settings, {terminal.platform: terminal}, clock) as core,
+            running_runtime(core, clock, poll="timers") as runtime,
+        ):
+            shell = ShellAdapter(core, runtime, clock, terminal, speaker)
             return await shell.run(sys.stdin, interactive=sys.stdin.isatty())
 
     return asyncio.run(session())

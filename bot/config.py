@@ -49,7 +49,21 @@ class DailySection(_Section):
     grace_hours: float = Field(default=6.0, ge=0, le=24)
     stale_claim_minutes: float = Field(default=5.0, ge=1)
     concurrency: int = Field(default=20, ge=1, le=200)
-    poll_seconds: float = Field(default=60.0, gt=0)
+    # A poll with nothing due is one indexed query, so polling often is cheap.
+    poll_seconds: float = Field(default=15.0, gt=0, le=3600)
+    # Channels subscribed for the same minute fall due spread over this many seconds of it.
+    spread_seconds: int = Field(default=60, ge=0, le=60)
+
+
+class RetentionSection(_Section):
+    # Finished delivery rows older than this are deleted (the last one per channel is what
+    # /alliance subscription shows; a few weeks are plenty).
+    delivery_days: int = Field(default=60, ge=2, le=3650)
+    # Answers of quizzes that ended longer ago than this are deleted; leaderboards and stats
+    # count the answers kept. 0 keeps them forever.
+    quiz_days: int = Field(default=0, ge=0, le=36500)
+    # How often the pruning job runs.
+    interval_hours: float = Field(default=6.0, gt=0, le=168)
 
 
 class QuizSection(_Section):
@@ -62,6 +76,8 @@ class QuizSection(_Section):
 
 class DatabaseSection(_Section):
     url: str | None = None
+    # Connections per process; never fewer than the delivery concurrency needs.
+    pool_size: int = Field(default=10, ge=1, le=500)
 
 
 class DiscordSection(_Section):
@@ -93,6 +109,7 @@ class Settings(_Section):
     database: DatabaseSection = DatabaseSection()
     daily: DailySection = DailySection()
     quiz: QuizSection = QuizSection()
+    retention: RetentionSection = RetentionSection()
     discord: DiscordSection = DiscordSection()
     slack: SlackSection = SlackSection()
     secrets: Secrets = Field(default_factory=Secrets, exclude=True)
@@ -104,6 +121,12 @@ class Settings(_Section):
     @property
     def facts_dir(self) -> Path:
         return self.bot.facts_dir or shipped_facts_dir()
+
+    @property
+    def database_pool_size(self) -> int:
+        # Every concurrent send marks its outcome while holding its slot; the poll itself,
+        # quiz answers and commands need connections of their own on top.
+        return max(self.database.pool_size, self.daily.concurrency + 5)
 
     @property
     def database_url(self) -> str:
@@ -123,15 +146,49 @@ _ASYNC_SCHEMES = {
 }
 
 
+# libpq's sslmode values, which asyncpg takes as its ``ssl`` argument.
+_SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
+
+
 def async_database_url(url: str) -> str:
-    """Map ``sqlite:///…`` and ``postgresql://…`` to the async drivers SQLAlchemy needs."""
+    """Map ``sqlite:///…`` and ``postgresql://…`` to the async drivers SQLAlchemy needs.
+
+    Managed PostgreSQL services hand out URLs with ``?sslmode=require``; asyncpg has no
+    ``sslmode`` argument but takes the same values as ``ssl``, so the query is renamed.
+    """
     scheme, separator, rest = url.partition("://")
     if not separator or scheme not in _ASYNC_SCHEMES:
         raise ConfigError(
             f"unsupported database URL scheme '{scheme}': use sqlite:///PATH or "
             "postgresql://USER:PASSWORD@HOST/DB"
         )
-    return f"{_ASYNC_SCHEMES[scheme]}://{rest}"
+    driver = _ASYNC_SCHEMES[scheme]
+    if driver == "postgresql+asyncpg":
+        rest = _asyncpg_ssl_query(rest)
+    return f"{driver}://{rest}"
+
+
+def _asyncpg_ssl_query(rest: str) -> str:
+    location, separator, query = rest.partition("?")
+    if not separator:
+        return rest
+    options = []
+    for option in query.split("&"):
+        name, _, value = option.partition("=")
+        if name == "sslmode":
+            if value not in _SSL_MODES:
+                raise ConfigError(
+                    f"database URL: sslmode '{value}' is not one of {', '.join(_SSL_MODES)}"
+                )
+            options.append(f"ssl={value}")
+        elif name in ("sslrootcert", "sslcert", "sslkey", "sslcrl"):
+            raise ConfigError(
+                f"database URL: '{name}' is not supported; use sslmode=require (or verify-full "
+                "with the CA in the system store)"
+            )
+        else:
+            options.append(option)
+    return f"{location}?{'&'.join(options)}"
 
 
 def shipped_facts_dir() -> Path:

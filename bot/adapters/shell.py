@@ -17,10 +17,10 @@ from bot.app import Core
 from bot.core.clock import SimulatedClock
 from bot.core.commands import COMMAND_PREFIX
 from bot.core.context import Channel, CommandContext, User
-from bot.core.daily.driver import TimerDrivenPosts
 from bot.core.i18n import Lang, parse_language
 from bot.core.ports import PostTarget
 from bot.core.replies import Button, Reply
+from bot.runtime import Runtime
 
 PLATFORM = "shell"
 TENANT = "local"
@@ -118,15 +118,20 @@ class ShellAdapter:
     """Runs the core against a terminal or a script on stdin."""
 
     def __init__(
-        self, core: Core, clock: SimulatedClock, terminal: ShellTerminal, speaker: Speaker
+        self,
+        core: Core,
+        runtime: Runtime,
+        clock: SimulatedClock,
+        terminal: ShellTerminal,
+        speaker: Speaker,
     ) -> None:
         self._core = core
+        # The runtime wakes the same poster as in production on the simulated clock instead
+        # of polling, so :wait and :time fire daily posts at their exact moments.
+        self._runtime = runtime
         self._clock = clock
         self._terminal = terminal
         self._speaker = speaker
-        # The same poster as in production, woken by the simulated clock instead of
-        # APScheduler, so :wait and :time fire daily posts at their exact moments.
-        self._daily = TimerDrivenPosts(core.poster, clock)
 
     @property
     def prompt(self) -> str:
@@ -164,7 +169,7 @@ class ShellAdapter:
         if text.lower() == COMMAND_PREFIX or text.lower().startswith(COMMAND_PREFIX + " "):
             await self.run_command(text)
             # A command may have changed a subscription: plan the next daily post again.
-            await self._daily.replan()
+            await self._runtime.subscriptions_changed()
         else:
             # A chat message: the core answers only if it was meant for it (a quiz answer).
             reply = await self._core.router.handle_message(self._context(), text)
@@ -252,8 +257,6 @@ class ShellAdapter:
             import readline  # noqa: F401 - line editing and history for input()
 
             self.say("Alliance Bot shell. Type /alliance help, or :help for shell commands.")
-        await self._core.catch_up(self._clock.now())
-        await self._daily.replan()
         try:
             while True:
                 if interactive:
@@ -270,7 +273,6 @@ class ShellAdapter:
                 if not await self.handle_line(line):
                     return 0
         finally:
-            self._daily.stop()
             if ticker is not None:
                 ticker.cancel()
                 await asyncio.gather(ticker, return_exceptions=True)

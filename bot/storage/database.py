@@ -43,12 +43,15 @@ def alembic_config(url: str) -> Config:
 class Database:
     """An async engine plus its session factory."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, pool_size: int = 10) -> None:
         parsed = make_url(url)
         if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         self.url = url
-        self.engine: AsyncEngine = create_async_engine(url, pool_pre_ping=True)
+        # A short pool timeout: a send waiting long for a connection would eat its lease.
+        self.engine: AsyncEngine = create_async_engine(
+            url, pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size, pool_timeout=10
+        )
         if parsed.get_backend_name() == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
@@ -82,9 +85,11 @@ class Database:
 
 
 @asynccontextmanager
-async def open_database(url: str, migrate: bool = True) -> AsyncIterator[Database]:
+async def open_database(
+    url: str, migrate: bool = True, pool_size: int = 10
+) -> AsyncIterator[Database]:
     """Open ``url``, bring its schema up to date, and close it on exit."""
-    database = Database(url)
+    database = Database(url, pool_size)
     try:
         if migrate:
             await database.upgrade()

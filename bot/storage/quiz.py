@@ -291,6 +291,31 @@ class QuizRepository:
             return False
         return True
 
+    async def prune(self, ended_before: datetime) -> int:
+        """Delete games that ended before ``ended_before``, with their answers (the foreign
+        key cascades), a few thousand at a time; returns how many games went."""
+        deleted = 0
+        while True:
+            async with self._db.session() as session:
+                ids = (
+                    await session.scalars(
+                        select(QuizGameRow.id)
+                        .where(QuizGameRow.status != RUNNING, QuizGameRow.ended_at < ended_before)
+                        .limit(2000)
+                    )
+                ).all()
+                if not ids:
+                    return deleted
+                await session.execute(
+                    delete(QuizAnswerRow).where(QuizAnswerRow.game_id.in_(ids)),
+                    execution_options={"synchronize_session": False},
+                )
+                await session.execute(
+                    delete(QuizGameRow).where(QuizGameRow.id.in_(ids)),
+                    execution_options={"synchronize_session": False},
+                )
+                deleted += len(ids)
+
     async def forget(self, platform: str, tenant: str, user_id: str) -> int:
         """Delete a user's quiz data in one tenant; returns how many rows went."""
         async with self._db.session() as session:
