@@ -20,7 +20,6 @@ from sqlalchemy import (
     and_,
     bindparam,
     delete,
-    func,
     or_,
     select,
     update,
@@ -260,14 +259,19 @@ class DeliveryRepository:
         return batch
 
     async def next_due_at(self, platforms: Collection[str], now: datetime) -> datetime | None:
-        """The earliest next-due time after ``now`` (one indexed ``min()``)."""
+        """The earliest next-due time after ``now``: the first entry of an index range
+        (``ORDER BY … LIMIT 1``, which SQLite stops at; its ``min()`` reads the whole range)."""
         async with self._db.session() as session:
-            return await session.scalar(
-                select(func.min(SubscriptionRow.next_due_at)).where(
-                    SubscriptionRow.next_due_at > now,
-                    SubscriptionRow.platform.in_(list(platforms)),
+            moments = [
+                await session.scalar(
+                    select(SubscriptionRow.next_due_at)
+                    .where(SubscriptionRow.platform == platform, SubscriptionRow.next_due_at > now)
+                    .order_by(SubscriptionRow.next_due_at)
+                    .limit(1)
                 )
-            )
+                for platform in platforms
+            ]
+        return min((moment for moment in moments if moment is not None), default=None)
 
     async def claim_new(self, owed: Sequence[Owed], worker: str, now: datetime) -> list[Claim]:
         """Claim the given posts where nobody has yet; returns only those this call won."""
@@ -374,6 +378,29 @@ class DeliveryRepository:
         await self._finish(
             claim, worker, status=SENT, finished_at=now, attempts=claim.attempts + 1, error=None
         )
+
+    async def mark_sent_many(self, claims: Sequence[Claim], worker: str, now: datetime) -> int:
+        """Mark many posts sent in one statement per batch; returns how many rows changed
+        (a claim another process took over in the meantime is left to it)."""
+        changed = 0
+        async with self._db.session() as session:
+            for start in range(0, len(claims), BATCH):
+                ids = [claim.delivery_id for claim in claims[start : start + BATCH]]
+                result = await session.execute(
+                    update(DeliveryRow)
+                    .where(DeliveryRow.id.in_(ids), DeliveryRow.claimed_by == worker)
+                    .values(
+                        status=SENT,
+                        finished_at=now,
+                        attempts=DeliveryRow.attempts + 1,
+                        error=None,
+                    ),
+                    execution_options={"synchronize_session": False},
+                )
+                changed += int(result.rowcount or 0)  # type: ignore[attr-defined]
+        if changed < len(claims):
+            log.warning("%d sent post(s) had been taken over meanwhile", len(claims) - changed)
+        return changed
 
     async def mark_retry(self, claim: Claim, worker: str, retry_at: datetime, error: str) -> None:
         await self._finish(

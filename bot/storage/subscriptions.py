@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, delete, select, update
+from sqlalchemy import ColumnElement, delete, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.core.context import ChannelKey
@@ -100,6 +100,24 @@ class SubscriptionRepository:
         async with self._db.session() as session:
             row = await session.scalar(select(SubscriptionRow).where(*_where(channel)))
             return to_subscription(row) if row else None
+
+    async def get_many(self, channels: Collection[ChannelKey]) -> dict[ChannelKey, Subscription]:
+        """The subscriptions of ``channels`` that exist (one query per 300 channels)."""
+        found: dict[ChannelKey, Subscription] = {}
+        keys = [(c.platform, c.tenant, c.channel_id) for c in channels]
+        async with self._db.session() as session:
+            for start in range(0, len(keys), 300):
+                rows = await session.scalars(
+                    select(SubscriptionRow).where(
+                        tuple_(
+                            SubscriptionRow.platform,
+                            SubscriptionRow.tenant,
+                            SubscriptionRow.channel_id,
+                        ).in_(keys[start : start + 300])
+                    )
+                )
+                found.update((sub.channel, sub) for sub in map(to_subscription, rows))
+        return found
 
     async def remove(self, channel: ChannelKey) -> bool:
         async with self._db.session() as session:

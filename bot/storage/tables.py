@@ -62,7 +62,7 @@ class SubscriptionRow(Base):
     __tablename__ = "subscriptions"
     __table_args__ = (
         UniqueConstraint("platform", "tenant", "channel_id", name="uq_subscription_channel"),
-        Index("ix_subscriptions_next_due_at", "next_due_at"),
+        Index("ix_subscriptions_next_due_at", "platform", "next_due_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -100,6 +100,8 @@ class DeliveryRow(Base):
         UniqueConstraint("platform", "tenant", "channel_id", "local_date", name="uq_delivery_day"),
         Index("ix_deliveries_status", "status", "next_attempt_at"),
         Index("ix_deliveries_local_date", "local_date"),
+        # Take-overs page through one status by id.
+        Index("ix_deliveries_status_id", "status", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

@@ -29,8 +29,9 @@ def upgrade() -> None:
             sa.Column("post_second", sa.SmallInteger(), nullable=False, server_default="0")
         )
         batch.add_column(sa.Column("next_due_at", UTCDateTime(), nullable=True))
-        batch.create_index("ix_subscriptions_next_due_at", ["next_due_at"])
+        batch.create_index("ix_subscriptions_next_due_at", ["platform", "next_due_at"])
     op.create_index("ix_deliveries_local_date", "deliveries", ["local_date"])
+    op.create_index("ix_deliveries_status_id", "deliveries", ["status", "id"])
     _plan_existing_subscriptions()
 
 
@@ -66,6 +67,7 @@ def _plan_existing_subscriptions() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_deliveries_status_id", "deliveries")
     op.drop_index("ix_deliveries_local_date", "deliveries")
     with op.batch_alter_table("subscriptions") as batch:
         batch.drop_index("ix_subscriptions_next_due_at")

@@ -1,0 +1,64 @@
+"""Platform rate limits, for the chat ports to respect before they send.
+
+A fan-out to thousands of channels must run at the platform's limit, not into it: a port
+awaits :meth:`PostRateLimits.wait` before each request, so posts leave at the allowed rate
+instead of as a burst answered by a storm of 429s (and, on Discord, an IP ban after 10,000
+invalid requests in ten minutes).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from aiolimiter import AsyncLimiter
+
+# Discord: 50 requests per second per bot, across all routes. Slack: about one message per
+# second per channel, with short bursts allowed.
+DISCORD_GLOBAL_PER_SECOND = 50.0
+SLACK_PER_CHANNEL_PER_SECOND = 1.0
+
+
+class PostRateLimits:
+    """A global rate and a per-channel rate (either may be absent), as leaky buckets.
+
+    Per-channel buckets are kept for the most recently used channels only, so the memory
+    stays bounded however many channels a fan-out reaches.
+    """
+
+    def __init__(
+        self,
+        global_per_second: float | None = None,
+        per_channel_per_second: float | None = None,
+        max_channels: int = 10_000,
+    ) -> None:
+        self._global = _bucket(global_per_second) if global_per_second else None
+        self._per_channel_rate = per_channel_per_second
+        self._channels: OrderedDict[str, AsyncLimiter] = OrderedDict()
+        self._max_channels = max_channels
+
+    async def wait(self, channel_id: str) -> None:
+        """Return when one more request to ``channel_id`` is within every limit."""
+        if self._per_channel_rate:
+            await self._channel(channel_id).acquire()
+        if self._global is not None:
+            await self._global.acquire()
+
+    def _channel(self, channel_id: str) -> AsyncLimiter:
+        limiter = self._channels.get(channel_id)
+        if limiter is None:
+            assert self._per_channel_rate
+            limiter = _bucket(self._per_channel_rate)
+            self._channels[channel_id] = limiter
+            if len(self._channels) > self._max_channels:
+                self._channels.popitem(last=False)
+        else:
+            self._channels.move_to_end(channel_id)
+        return limiter
+
+
+def _bucket(per_second: float) -> AsyncLimiter:
+    # A bucket holding a tenth of a second's worth: a full one-second bucket would let twice
+    # the rate through in the first second of a fan-out.
+    if per_second >= 10:
+        return AsyncLimiter(per_second / 10, 0.1)
+    return AsyncLimiter(per_second, 1.0)
