@@ -1,4 +1,4 @@
-"""Two bot processes on one PostgreSQL database, 500 channels due at the same minute, one
+"""Two bot processes on one PostgreSQL database, 10,000 channels due at the same minute, one
 process killed with SIGKILL in the middle of its fan-out: every channel gets one post."""
 
 from __future__ import annotations
@@ -12,13 +12,11 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import text
 
-from bot.core.context import ChannelKey
-from bot.core.daily.model import Subscription
 from bot.storage.database import open_database
-from bot.storage.subscriptions import SubscriptionRepository
 from tests.conftest import REPO_ROOT
+from tests.storage.bulk import bulk_subscribe
 
-CHANNELS = 500
+CHANNELS = 10_000
 POST_AT = datetime(2026, 6, 22, 9, 0, tzinfo=UTC)
 
 
@@ -62,15 +60,7 @@ async def test_sigkill_mid_fan_out_loses_and_doubles_nothing(postgres_database_u
                     "key text NOT NULL, worker text NOT NULL)"
                 )
             )
-        repository = SubscriptionRepository(database)
-        subscribed_at = POST_AT - timedelta(hours=1)
-        for number in range(CHANNELS):
-            key = ChannelKey("test", f"guild-{number % 7}", f"chan-{number}")
-            await repository.upsert(
-                Subscription(key, key.channel_id, 9, 0, "UTC", "en", False, subscribed_at, None),
-                "admin",
-                subscribed_at,
-            )
+        await bulk_subscribe(database, CHANNELS, POST_AT - timedelta(hours=1))
 
     workers = {name: start_worker(database_url, name) for name in ("alpha", "beta")}
     try:
@@ -84,7 +74,7 @@ async def test_sigkill_mid_fan_out_loses_and_doubles_nothing(postgres_database_u
         victim.send_signal(signal.SIGKILL)
         victim.wait(timeout=10)
         done = await wait_for(
-            database_url, "SELECT count(DISTINCT channel_id) FROM fake_posts", CHANNELS, 90
+            database_url, "SELECT count(DISTINCT channel_id) FROM fake_posts", CHANNELS, 180
         )
         # Give the survivor a few more polls to post anything twice, if it were going to.
         await asyncio.sleep(1.5)
