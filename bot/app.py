@@ -86,7 +86,9 @@ async def running_core(
     me = worker_id()
     bank = QuestionBank.build(store)
     daily_question = DailyQuestion(bank)
-    async with open_database(settings.database_url) as database:
+    async with open_database(
+        settings.database_url, connect_timeout=settings.database.connect_timeout_seconds
+    ) as database:
         subscriptions = SubscriptionRepository(database)
         deliveries = DeliveryRepository(database)
         quiz_repository = QuizRepository(database)

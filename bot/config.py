@@ -81,6 +81,8 @@ class QuizSection(_Section):
 
 class DatabaseSection(_Section):
     url: str | None = None
+    # How long to wait for the server to answer when connecting.
+    connect_timeout_seconds: float = Field(default=5.0, gt=0, le=300)
 
 
 class DiscordSection(_Section):
