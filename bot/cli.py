@@ -163,12 +163,12 @@ def _db_upgrade(args: argparse.Namespace) -> int:
 
 
 def _health(args: argparse.Namespace) -> int:
-    from bot.health import heartbeat_path, is_alive
+    from bot.health import health_problem, heartbeat_path
 
-    path = heartbeat_path(_load(args.config).bot.data_dir)
-    if is_alive(path):
+    problem = health_problem(heartbeat_path(_load(args.config).bot.data_dir))
+    if problem is None:
         return EXIT_OK
-    print(f"unhealthy: {path} is missing or stale", file=sys.stderr)
+    print(f"unhealthy: {problem}", file=sys.stderr)
     return EXIT_BAD_DATA
 
 
