@@ -252,6 +252,26 @@ async def test_forget_me_asks_first_then_deletes(table: Table) -> None:
     assert "Nobody here has played yet" in (await table.say("zed", "leaderboard")).body
 
 
+async def test_forget_me_during_a_quiz_also_leaves_its_scoreboard(table: Table) -> None:
+    await table.say("alice", "quiz start 2")
+    game_id, index, right = table.question()
+    await table.say("alice", f"quiz answer {game_id} {index} {right}")
+    await table.say("bob", f"quiz answer {game_id} {index} {right}")
+    await table.clock.advance(20)
+    game_id, index, right = table.question()
+    await table.say("alice", f"quiz answer {game_id} {index} {right}")
+    await table.say("bob", f"quiz answer {game_id} {index} {wrong(right)}")
+    done = await table.say("alice", "forget-me confirm")
+    assert "record(s) deleted" in done.body
+    await table.clock.advance(20)
+    reveal, board = table.port.posts[-2].reply, table.port.posts[-1].reply
+    assert board.title == "Quiz over — scoreboard"
+    assert [field.name for field in board.fields] == ["🥇 bob"]
+    assert "alice" not in reveal.fields[0].value + (reveal.footer or "")
+    leaders = await table.say("zed", "leaderboard")
+    assert [field.name for field in leaders.fields] == ["1. bob"]
+
+
 async def test_the_daily_question_keeps_a_streak(table: Table) -> None:
     day = START.date()
     for offset in range(3):
