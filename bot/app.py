@@ -107,7 +107,7 @@ async def running_core(
         hour, minute = parse_time(settings.daily.time) or (9, 0)
         defaults = SubscribeOptions(hour, minute, settings.bot.timezone, settings.bot.language)
         SubscriptionCommands(subscriptions, deliveries, defaults).register(router)
-        QuizCommands(quiz, quiz_repository, daily_question).register(router)
+        QuizCommands(quiz, quiz_repository, daily_question, subscriptions.get).register(router)
         try:
             yield Core(settings, store, database, router, poster, quiz)
         finally:
