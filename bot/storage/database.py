@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -105,6 +106,14 @@ class Database:
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 
     @property
+    def sqlite_file(self) -> str | None:
+        """The path of the SQLite file, or None for another database (or one in memory)."""
+        parsed = make_url(self.url)
+        if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+            return None
+        return parsed.database
+
+    @property
     def dialect(self) -> str:
         return self.engine.dialect.name
 
@@ -132,9 +141,20 @@ class Database:
         await self.engine.dispose()
 
 
+def _probe_sqlite(path: str) -> None:
+    # The stdlib driver, synchronously, finds a corrupt or unopenable file first: when
+    # aiosqlite fails to connect it leaves a thread that reports to the event loop later,
+    # and prints a traceback if the loop has closed by then (as it has when the CLI exits).
+    connection = sqlite3.connect(path, timeout=10)
+    try:
+        _sqlite_pragmas(connection, None)
+    finally:
+        connection.close()
+
+
 # What opening a database raises when the server, the file or the driver is not usable; a
 # bug of ours elsewhere still propagates with its traceback.
-_OPEN_ERRORS = (SQLAlchemyError, OSError, ImportError, ValueError, OverflowError)
+_OPEN_ERRORS = (SQLAlchemyError, sqlite3.Error, OSError, ImportError, ValueError, OverflowError)
 
 
 async def _connected(url: str, migrate: bool, connect_timeout: float) -> Database:
@@ -144,6 +164,8 @@ async def _connected(url: str, migrate: bool, connect_timeout: float) -> Databas
         log.debug("opening the database failed", exc_info=True)
         raise DatabaseUnavailable(url, _reason(error, connect_timeout)) from None
     try:
+        if (path := database.sqlite_file) is not None:
+            await asyncio.to_thread(_probe_sqlite, path)
         if migrate:
             await database.upgrade()
         else:
