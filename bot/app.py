@@ -103,7 +103,9 @@ async def running_core(
     bank = QuestionBank.build(store)
     daily_question = DailyQuestion(bank)
     async with open_database(
-        settings.database_url, pool_size=settings.database_pool_size
+        settings.database_url,
+        pool_size=settings.database_pool_size,
+        connect_timeout=settings.database.connect_timeout_seconds,
     ) as database:
         subscriptions = SubscriptionRepository(database)
         deliveries = DeliveryRepository(database)
@@ -125,7 +127,7 @@ async def running_core(
         SubscriptionCommands(
             subscriptions, deliveries, defaults, settings.daily.spread_seconds
         ).register(router)
-        QuizCommands(quiz, quiz_repository, daily_question).register(router)
+        QuizCommands(quiz, quiz_repository, daily_question, subscriptions.get).register(router)
         try:
             retention = Retention(settings.retention, deliveries, quiz_repository)
             yield Core(settings, store, database, router, poster, quiz, retention)

@@ -8,7 +8,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,6 +23,7 @@ log = logging.getLogger("bot")
 EXIT_OK = 0
 EXIT_BAD_DATA = 1
 EXIT_USAGE = 2
+EXIT_NO_DATABASE = 3
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -163,19 +164,32 @@ def _db_upgrade(args: argparse.Namespace) -> int:
     from bot.storage.database import run_upgrade
 
     settings = _load(args.config)
-    run_upgrade(settings.database_url)
+    run_upgrade(settings.database_url, settings.database.connect_timeout_seconds)
     print("database is up to date")
     return EXIT_OK
 
 
 def _health(args: argparse.Namespace) -> int:
-    from bot.health import heartbeat_path, is_alive
+    from bot.health import health_problem, heartbeat_path
 
-    path = heartbeat_path(_load(args.config).bot.data_dir)
-    if is_alive(path):
+    problem = health_problem(heartbeat_path(_load(args.config).bot.data_dir))
+    if problem is None:
         return EXIT_OK
-    print(f"unhealthy: {path} is missing or stale", file=sys.stderr)
+    print(f"unhealthy: {problem}", file=sys.stderr)
     return EXIT_BAD_DATA
+
+
+def _needing_database(
+    command: Callable[[argparse.Namespace], int], args: argparse.Namespace
+) -> int:
+    # Imported here so that the fact commands start without loading SQLAlchemy.
+    from bot.storage.database import DatabaseUnavailable
+
+    try:
+        return command(args)
+    except DatabaseUnavailable as error:
+        print(error, file=sys.stderr)
+        return EXIT_NO_DATABASE
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -189,11 +203,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return _facts_validate(directory)
             return _facts_list(directory, args.on, args.tag, args.json)
         if args.command == "shell":
-            return _shell(args)
+            return _needing_database(_shell, args)
         if args.command == "health":
             return _health(args)
         if args.command == "db":
-            return _db_upgrade(args)
+            return _needing_database(_db_upgrade, args)
         return _run(args)
     except ConfigError as error:
         print(f"configuration error: {error}", file=sys.stderr)

@@ -12,11 +12,20 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from bot.core.i18n import Lang
 
 DEFAULT_CONFIG_FILE = Path("config.toml")
+MAX_CONFIG_BYTES = 1024 * 1024
 
 
 class ConfigError(Exception):
@@ -24,7 +33,8 @@ class ConfigError(Exception):
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # inf and nan pass every ge/le bound and then overflow timedelta(), so they are refused.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class BotSection(_Section):
@@ -47,7 +57,7 @@ class DailySection(_Section):
     # Defaults for /alliance subscribe, and how delivery behaves.
     time: str = Field(default="09:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     grace_hours: float = Field(default=6.0, ge=0, le=24)
-    stale_claim_minutes: float = Field(default=5.0, ge=1)
+    stale_claim_minutes: float = Field(default=5.0, ge=1, le=24 * 60)
     concurrency: int = Field(default=20, ge=1, le=200)
     # A poll with nothing due is one indexed query, so polling often is cheap.
     poll_seconds: float = Field(default=15.0, gt=0, le=3600)
@@ -73,11 +83,22 @@ class QuizSection(_Section):
     default_questions: int = Field(default=5, ge=1, le=20)
     max_questions: int = Field(default=20, ge=1, le=50)
 
+    @model_validator(mode="after")
+    def _default_within_max(self) -> QuizSection:
+        if self.default_questions > self.max_questions:
+            raise ValueError(
+                f"default_questions ({self.default_questions}) is more than "
+                f"max_questions ({self.max_questions})"
+            )
+        return self
+
 
 class DatabaseSection(_Section):
     url: str | None = None
     # Connections per process; never fewer than the delivery concurrency needs.
     pool_size: int = Field(default=10, ge=1, le=500)
+    # How long to wait for the server to answer when connecting.
+    connect_timeout_seconds: float = Field(default=5.0, gt=0, le=300)
 
 
 class DiscordSection(_Section):
@@ -211,6 +232,28 @@ def _secrets_from(environ: Mapping[str, str]) -> Secrets:
     )
 
 
+def _read_toml(source: Path) -> dict[str, object]:
+    """The TOML table in ``source``; reads a bounded amount, so a device cannot hang it."""
+    try:
+        with source.open("rb") as file:
+            raw = file.read(MAX_CONFIG_BYTES + 1)
+    except FileNotFoundError:
+        raise ConfigError(f"{source}: no such configuration file") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{source}: is a directory, not a configuration file") from None
+    except OSError as error:
+        raise ConfigError(f"{source}: cannot read: {error.strerror}") from None
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{source}: larger than {MAX_CONFIG_BYTES // 1024} KiB; not a config")
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise ConfigError(f"{source}:{line}: not UTF-8; save the file as UTF-8") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{source}: not valid TOML: {error}") from None
+
+
 def load_settings(path: Path | None, environ: Mapping[str, str]) -> Settings:
     """Read ``path`` (or ``./config.toml`` if present, else defaults) and the environment.
 
@@ -220,18 +263,14 @@ def load_settings(path: Path | None, environ: Mapping[str, str]) -> Settings:
     data: dict[str, object] = {}
     source = path or (DEFAULT_CONFIG_FILE if DEFAULT_CONFIG_FILE.is_file() else None)
     if source is not None:
-        try:
-            data = tomllib.loads(source.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ConfigError(f"{source}: no such configuration file") from None
-        except tomllib.TOMLDecodeError as error:
-            raise ConfigError(f"{source}: not valid TOML: {error}") from None
+        data = _read_toml(source)
     if "secrets" in data:
         raise ConfigError(f"{source}: secrets come only from the environment, never a file")
     if url := environ.get("ALLIANCE_DATABASE_URL", "").strip():
-        database = dict(data.get("database", {}) or {})  # type: ignore[call-overload]
-        database["url"] = url
-        data["database"] = database
+        database = data.get("database", {})
+        if not isinstance(database, dict):
+            raise ConfigError(f"{source}: database must be a table ([database] with url = …)")
+        data["database"] = {**database, "url": url}
     try:
         settings = Settings.model_validate({**data, "secrets": _secrets_from(environ)})
     except ValidationError as error:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from tests.conftest import FIXTURE_FACTS, REPO_ROOT
@@ -101,3 +103,27 @@ def test_health_follows_the_heartbeat(tmp_path: Path) -> None:
 
     beat(heartbeat_path(tmp_path / "data"))
     assert cli("health", "--config", str(config)).returncode == 0
+
+
+def test_health_refuses_a_heartbeat_from_the_future(tmp_path: Path) -> None:
+    from bot.health import beat, heartbeat_path
+
+    config = tmp_path / "config.toml"
+    config.write_text(f'[bot]\ndata_dir = "{tmp_path / "data"}"\n', encoding="utf-8")
+    heartbeat = heartbeat_path(tmp_path / "data")
+    beat(heartbeat)
+    an_hour_ahead = time.time() + 3600
+    os.utime(heartbeat, (an_hour_ahead, an_hour_ahead))
+    result = cli("health", "--config", str(config))
+    assert result.returncode == 1
+    assert "in the future" in result.stderr
+
+
+def test_health_with_a_file_as_the_data_directory_says_so(tmp_path: Path) -> None:
+    not_a_directory = tmp_path / "data"
+    not_a_directory.write_text("oops", encoding="utf-8")
+    config = tmp_path / "config.toml"
+    config.write_text(f'[bot]\ndata_dir = "{not_a_directory}"\n', encoding="utf-8")
+    result = cli("health", "--config", str(config))
+    assert result.returncode == 1
+    assert result.stderr == f"unhealthy: the data directory {not_a_directory} is not a directory\n"

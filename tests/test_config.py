@@ -80,3 +80,47 @@ def test_bad_settings_name_the_file_and_key(tmp_path: Path, text: str, expected:
     with pytest.raises(ConfigError, match=expected) as caught:
         load_settings(path, {})
     assert str(path) in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[daily]\nstale_claim_minutes = inf\n", "daily.stale_claim_minutes"),
+        ("[daily]\nstale_claim_minutes = 1e12\n", "daily.stale_claim_minutes"),
+        ("[daily]\npoll_seconds = inf\n", "daily.poll_seconds"),
+        (
+            "[quiz]\ndefault_questions = 15\nmax_questions = 10\n",
+            r"quiz: default_questions \(15\) is more than max_questions \(10\)",
+        ),
+    ],
+)
+def test_numbers_that_would_overflow_or_contradict_are_refused(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError, match=expected) as caught:
+        load_settings(path, {})
+    assert str(path) in str(caught.value)
+
+
+def test_a_config_file_that_is_not_utf8_is_a_config_error(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_bytes(b'[bot]\nlanguage = "en"\n# caf\xe9\n')
+    with pytest.raises(ConfigError, match=f"{path}:3: not UTF-8"):
+        load_settings(path, {})
+
+
+def test_a_directory_as_config_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="is a directory"):
+        load_settings(tmp_path, {})
+
+
+def test_a_device_as_config_is_read_only_up_to_a_limit() -> None:
+    with pytest.raises(ConfigError, match="larger than 1024 KiB"):
+        load_settings(Path("/dev/zero"), {})
+
+
+def test_database_as_a_string_with_the_environment_url_is_a_config_error(tmp_path: Path) -> None:
+    path = write(tmp_path, 'database = "sqlite:///x.db"\n')
+    with pytest.raises(ConfigError, match="database must be a table"):
+        load_settings(path, {"ALLIANCE_DATABASE_URL": "sqlite:///y.db"})

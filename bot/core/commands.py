@@ -52,6 +52,16 @@ def error_reply(message: str, lang: Lang) -> Reply:
     return Reply(title=t("err_title", lang), body=message, ephemeral=True, is_error=True)
 
 
+def internal_error_reply(lang: Lang) -> Reply:
+    """The reply when the bot itself failed: not the sender's mistake, so not titled as one."""
+    return Reply(
+        title=t("err_internal_title", lang),
+        body=t("err_internal", lang),
+        ephemeral=True,
+        is_error=True,
+    )
+
+
 def normalize_input(text: str) -> str:
     """NFKC, control and format characters dropped, whitespace collapsed."""
     text = unicodedata.normalize("NFKC", text)
@@ -107,7 +117,7 @@ class CommandRouter:
                     return reply
         except Exception:
             log.exception("message listener failed")
-            return error_reply(t("err_internal", lang), lang)
+            return internal_error_reply(lang)
         return None
 
     @property
@@ -126,8 +136,14 @@ class CommandRouter:
             return await self.dispatch(context, text)
         except Exception:
             # Only the command name: what people type in their channels stays out of logs.
-            log.exception("command %r failed", strip_prefix(normalize_input(text[:100]))[:12])
-            return error_reply(t("err_internal", lang), lang)
+            log.exception("command %r failed", self._command_name(text))
+            return internal_error_reply(lang)
+
+    def _command_name(self, text: str) -> str:
+        """The registered name of the command ``text`` runs, or ``?``; never the user's words."""
+        name = strip_prefix(normalize_input(text[: MAX_INPUT_LENGTH * 4])).partition(" ")[0]
+        command = self._commands.get(name.lower())
+        return command.name if command is not None else "?"
 
     async def dispatch(self, context: CommandContext, text: str) -> Reply:
         """Run a command line; bad input becomes a friendly reply, bugs propagate."""

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from bot.core.fact_store import FactStore
 from bot.core.facts import Fact, Person, Question
-from bot.core.yaml_lines import LineMap, YamlSyntaxError, line_of, load_yaml
+from bot.core.yaml_lines import LineList, LineMap, YamlSyntaxError, line_of, load_yaml
 
 PEOPLE_DIR = "people"
 QUESTIONS_DIR = "questions"
@@ -70,7 +70,8 @@ def _validate_entries(
     valid: list[tuple[Model, int]] = []
     for index, entry in enumerate(data):
         if not isinstance(entry, LineMap):
-            problems.append(Problem(path, 1, f"entry {index + 1} is not a mapping of keys"))
+            line = data.item_lines[index] if isinstance(data, LineList) else 1
+            problems.append(Problem(path, line, f"entry {index + 1} is not a mapping of keys"))
             continue
         name = f"{label} '{entry.get('id', f'#{index + 1}')}'"
         for key, line in entry.duplicate_keys:

@@ -324,6 +324,7 @@ _STRINGS: dict[str, dict[Lang, str]] = {
         "en": "You have already answered today's question.",
         "ja": "今日の問題にはすでに回答しています。",
     },
+    "err_internal_title": {"en": "Something went wrong", "ja": "エラーが発生しました"},
     "err_internal": {
         "en": "Something went wrong on my side; the team has been told. Please try again.",
         "ja": "内部でエラーが発生しました。お手数ですがもう一度お試しください。",

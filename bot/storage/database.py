@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import os
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -10,8 +13,9 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, event, text
+from sqlalchemy import URL, Connection, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -21,6 +25,50 @@ from sqlalchemy.ext.asyncio import (
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 MIGRATION_LOCK = 1941_0622  # any constant shared by every process of the bot
+DEFAULT_CONNECT_TIMEOUT_SECONDS = 5.0
+
+log = logging.getLogger(__name__)
+
+
+class DatabaseUnavailable(Exception):
+    """The database cannot be opened; the message is one line, with the password masked."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"cannot open the database {masked_url(url)}: {reason}")
+
+
+def masked_url(url: str) -> str:
+    """``url`` with its password replaced by ``***``, safe to print and log."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except SQLAlchemyError:
+        return "(an unreadable URL)"
+
+
+def _connect_args(url: URL, timeout: float) -> dict[str, Any]:
+    # Without a timeout asyncpg waits 60 s on a port that accepts and never answers.
+    if url.get_driver_name() == "asyncpg":
+        return {"timeout": timeout}
+    if url.get_driver_name() == "psycopg":
+        return {"connect_timeout": max(1, round(timeout))}
+    return {}
+
+
+def _reason(error: BaseException, timeout: float) -> str:
+    """What went wrong, in one line."""
+    if isinstance(error, ImportError):
+        return f"its driver is not installed ({error.name or error})"
+    if isinstance(error, TimeoutError):
+        return f"no answer within {timeout:g} s"
+    cause = error.orig if isinstance(error, DBAPIError) and error.orig is not None else error
+    if isinstance(cause, OSError) and cause.errno is not None:
+        # asyncpg's strerror is "Connect call failed (…)"; the errno says refused or not.
+        text = os.strerror(cause.errno)
+        if cause.filename or cause.strerror != text:
+            text += f" ({cause.filename or cause.strerror})"
+    else:
+        text = str(cause) or type(cause).__name__
+    return " ".join(text.split())[:300]
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -46,18 +94,38 @@ def alembic_config(url: str) -> Config:
 class Database:
     """An async engine plus its session factory."""
 
-    def __init__(self, url: str, pool_size: int = 10) -> None:
+    def __init__(
+        self,
+        url: str,
+        connect_timeout: float = DEFAULT_CONNECT_TIMEOUT_SECONDS,
+        pool_size: int = 10,
+    ) -> None:
         parsed = make_url(url)
         if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        if parsed.port is not None and not 0 < parsed.port < 65536:
+            raise ValueError(f"port {parsed.port} is not between 1 and 65535")
         self.url = url
         # A short pool timeout: a send waiting long for a connection would eat its lease.
         self.engine: AsyncEngine = create_async_engine(
-            url, pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size, pool_timeout=10
+            url,
+            pool_pre_ping=True,
+            pool_size=pool_size,
+            max_overflow=pool_size,
+            pool_timeout=10,
+            connect_args=_connect_args(parsed, connect_timeout),
         )
         if parsed.get_backend_name() == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def sqlite_file(self) -> str | None:
+        """The path of the SQLite file, or None for another database (or one in memory)."""
+        parsed = make_url(self.url)
+        if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+            return None
+        return parsed.database
 
     @property
     def dialect(self) -> str:
@@ -87,25 +155,67 @@ class Database:
         await self.engine.dispose()
 
 
-@asynccontextmanager
-async def open_database(
-    url: str, migrate: bool = True, pool_size: int = 10
-) -> AsyncIterator[Database]:
-    """Open ``url``, bring its schema up to date, and close it on exit."""
-    database = Database(url, pool_size)
+def _probe_sqlite(path: str) -> None:
+    # The stdlib driver, synchronously, finds a corrupt or unopenable file first: when
+    # aiosqlite fails to connect it leaves a thread that reports to the event loop later,
+    # and prints a traceback if the loop has closed by then (as it has when the CLI exits).
+    connection = sqlite3.connect(path, timeout=10)
     try:
+        _sqlite_pragmas(connection, None)
+    finally:
+        connection.close()
+
+
+# What opening a database raises when the server, the file or the driver is not usable; a
+# bug of ours elsewhere still propagates with its traceback.
+_OPEN_ERRORS = (SQLAlchemyError, sqlite3.Error, OSError, ImportError, ValueError, OverflowError)
+
+
+async def _connected(url: str, migrate: bool, connect_timeout: float, pool_size: int) -> Database:
+    try:
+        database = Database(url, connect_timeout, pool_size)
+    except _OPEN_ERRORS as error:
+        log.debug("opening the database failed", exc_info=True)
+        raise DatabaseUnavailable(url, _reason(error, connect_timeout)) from None
+    try:
+        if (path := database.sqlite_file) is not None:
+            await asyncio.to_thread(_probe_sqlite, path)
         if migrate:
             await database.upgrade()
+        else:
+            async with database.engine.connect():
+                pass
+    except _OPEN_ERRORS as error:
+        log.debug("opening the database failed", exc_info=True)
+        await database.close()
+        raise DatabaseUnavailable(url, _reason(error, connect_timeout)) from None
+    return database
+
+
+@asynccontextmanager
+async def open_database(
+    url: str,
+    migrate: bool = True,
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT_SECONDS,
+    pool_size: int = 10,
+) -> AsyncIterator[Database]:
+    """Open ``url``, bring its schema up to date, and close it on exit.
+
+    Raises:
+        DatabaseUnavailable: when the database cannot be reached, read or written.
+    """
+    database = await _connected(url, migrate, connect_timeout, pool_size)
+    try:
         yield database
     finally:
         await database.close()
 
 
-def run_upgrade(url: str) -> None:
+def run_upgrade(url: str, connect_timeout: float = DEFAULT_CONNECT_TIMEOUT_SECONDS) -> None:
     """``alliance-bot db upgrade``."""
 
     async def upgrade() -> None:
-        async with open_database(url):
+        async with open_database(url, connect_timeout=connect_timeout):
             pass
 
     asyncio.run(upgrade())

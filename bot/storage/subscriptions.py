@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, delete, select, tuple_, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import ColumnElement, case, delete, literal, or_, select, tuple_, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.core.context import ChannelKey
 from bot.core.daily.model import Subscription
 from bot.core.i18n import parse_language
 from bot.storage.database import Database
-from bot.storage.tables import SubscriptionRow
+from bot.storage.tables import SubscriptionRow, UTCDateTime
 
 
 def to_subscription(row: SubscriptionRow) -> Subscription:
@@ -50,51 +52,79 @@ class SubscriptionRepository:
         """Create or update the channel's subscription; returns it and whether it is new.
 
         Saving clears a pause: re-subscribing is how an admin resumes a paused channel.
+        Each write is one statement, so a concurrent subscribe or unsubscribe of the same
+        channel (another process) cannot make it fail half-way.
         """
-        try:
-            return await self._upsert(subscription, updated_by, now)
-        except IntegrityError:
-            # Two first subscribes of one channel raced; the other created it: update it.
-            return await self._upsert(subscription, updated_by, now)
-
-    async def _upsert(
-        self, subscription: Subscription, updated_by: str, now: datetime
-    ) -> tuple[Subscription, bool]:
         async with self._db.session() as session:
-            row = await session.scalar(
-                select(SubscriptionRow).where(*_where(subscription.channel)).with_for_update()
+            for _attempt in range(3):
+                created = await session.scalar(self._insert_new(subscription, updated_by, now))
+                if created is not None:
+                    return to_subscription(created), True
+                updated = await session.scalar(self._update(subscription, updated_by, now))
+                if updated is not None:
+                    return to_subscription(updated), False
+                # Unsubscribed between the two statements: insert it again.
+        raise RuntimeError(f"could not save the subscription of {subscription.channel}")
+
+    def _settings(
+        self, subscription: Subscription, updated_by: str, now: datetime
+    ) -> dict[str, Any]:
+        return {
+            "channel_name": subscription.channel_name[:100],
+            "post_hour": subscription.hour,
+            "post_minute": subscription.minute,
+            "timezone": subscription.timezone,
+            "language": subscription.language,
+            "daily_question": subscription.daily_question,
+            "post_second": subscription.second,
+            "paused_reason": None,
+            "paused_at": None,
+            "updated_by": updated_by[:64],
+            "updated_at": now,
+        }
+
+    def _insert_new(self, subscription: Subscription, updated_by: str, now: datetime) -> Any:
+        insert = pg_insert if self._db.dialect == "postgresql" else sqlite_insert
+        return (
+            insert(SubscriptionRow)
+            .values(
+                platform=subscription.channel.platform,
+                tenant=subscription.channel.tenant,
+                channel_id=subscription.channel.channel_id,
+                created_at=now,
+                active_since=now,
+                next_due_at=subscription.post_time.first_from(now),
+                **self._settings(subscription, updated_by, now),
             )
-            created = row is None
-            schedule_changed = row is None or (
-                (row.post_hour, row.post_minute, row.timezone)
-                != (subscription.hour, subscription.minute, subscription.timezone)
+            .on_conflict_do_nothing(index_elements=["platform", "tenant", "channel_id"])
+            .returning(SubscriptionRow)
+        )
+
+    def _update(self, subscription: Subscription, updated_by: str, now: datetime) -> Any:
+        # A new time or zone (or a resumed channel) owes posts from now on only; a change of
+        # language keeps today's post owed even if it is running late. The CASE reads the
+        # row's values from before this UPDATE.
+        restarts = or_(
+            SubscriptionRow.post_hour != subscription.hour,
+            SubscriptionRow.post_minute != subscription.minute,
+            SubscriptionRow.timezone != subscription.timezone,
+            SubscriptionRow.paused_reason.is_not(None),
+        )
+        return (
+            update(SubscriptionRow)
+            .where(*_where(subscription.channel))
+            .values(
+                active_since=case(
+                    (restarts, literal(now, UTCDateTime())), else_=SubscriptionRow.active_since
+                ),
+                next_due_at=case(
+                    (restarts, literal(subscription.post_time.first_from(now), UTCDateTime())),
+                    else_=SubscriptionRow.next_due_at,
+                ),
+                **self._settings(subscription, updated_by, now),
             )
-            if row is None:
-                row = SubscriptionRow(
-                    platform=subscription.channel.platform,
-                    tenant=subscription.channel.tenant,
-                    channel_id=subscription.channel.channel_id,
-                    created_at=now,
-                )
-                session.add(row)
-            row.channel_name = subscription.channel_name[:100]
-            row.post_hour = subscription.hour
-            row.post_minute = subscription.minute
-            row.timezone = subscription.timezone
-            row.language = subscription.language
-            row.daily_question = subscription.daily_question
-            row.post_second = subscription.second
-            if schedule_changed or row.paused_reason is not None:
-                # A new time or zone (or a resumed channel) owes posts from now on only; a
-                # change of language keeps today's post owed even if it is running late.
-                row.active_since = now
-                row.next_due_at = subscription.post_time.first_from(now)
-            row.paused_reason = None
-            row.paused_at = None
-            row.updated_by = updated_by[:64]
-            row.updated_at = now
-            await session.flush()
-            return to_subscription(row), created
+            .returning(SubscriptionRow)
+        )
 
     async def get(self, channel: ChannelKey) -> Subscription | None:
         async with self._db.session() as session:

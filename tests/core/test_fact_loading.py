@@ -226,3 +226,92 @@ def test_bad_questions_are_reported_with_their_line(
     path = write_questions(tmp_path, GOOD_QUESTION.replace(old, new))
     problems = problems_of(tmp_path)
     assert any(p.startswith(f"{path}:{line}: ") and expected in p for p in problems), problems
+
+
+BILLION_LAUGHS = """\
+- id: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+  b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+  c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+  d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+  e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+  f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+  g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+  h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+  i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+  title: *i
+"""
+
+
+def only_problem(directory: Path) -> str:
+    problems = problems_of(directory)
+    assert len(problems) == 1, problems
+    return problems[0]
+
+
+def test_a_billion_laughs_file_is_refused_at_its_first_anchor(tmp_path: Path) -> None:
+    path = write_corpus(tmp_path, BILLION_LAUGHS)
+    assert len(BILLION_LAUGHS.encode()) < 500
+    assert only_problem(tmp_path) == f"{path}:1: anchors (&a) are not allowed in fact files"
+
+
+def test_an_alias_is_refused_even_when_it_would_expand_harmlessly(tmp_path: Path) -> None:
+    tagged = GOOD_FACT.replace("  tags: [eastern-front]", "  tags: &front [eastern-front]")
+    path = write_corpus(tmp_path, tagged + GOOD_FACT.replace("good-fact", "second"))
+    assert only_problem(tmp_path).startswith(f"{path}:5: anchors (&front)")
+    aliased = GOOD_FACT.replace("  tags: [eastern-front]", "  tags: *front")
+    path = write_corpus(tmp_path, aliased)
+    assert only_problem(tmp_path) == f"{path}:5: aliases (*front) are not allowed in fact files"
+
+
+def test_deep_nesting_is_refused_with_its_line(tmp_path: Path) -> None:
+    path = write_corpus(tmp_path, GOOD_FACT + "- id: deep\n  title: " + "[" * 5000 + "]" * 5000)
+    assert only_problem(tmp_path) == f"{path}:9: nested more than 40 levels deep"
+
+
+def test_a_file_over_the_size_limit_is_refused(tmp_path: Path) -> None:
+    path = write_corpus(tmp_path, GOOD_FACT)
+    padding = "# " + "x" * 1000 + "\n"
+    path.write_text(GOOD_FACT + padding * (2 * 1024 * 1024 // len(padding) + 1), encoding="utf-8")
+    assert only_problem(tmp_path) == f"{path}:1: the file is larger than 2 MiB"
+
+
+def test_bytes_that_are_not_utf8_give_their_line(tmp_path: Path) -> None:
+    path = write_corpus(tmp_path, GOOD_FACT)
+    path.write_bytes(GOOD_FACT.encode().replace(b"The invasion", b"The \xff invasion"))
+    assert only_problem(tmp_path) == f"{path}:4: not UTF-8 (byte 0xff); save it as UTF-8"
+
+
+def test_utf16_with_a_bom_is_named(tmp_path: Path) -> None:
+    path = write_corpus(tmp_path, GOOD_FACT)
+    path.write_bytes(GOOD_FACT.encode("utf-16"))
+    assert only_problem(tmp_path) == f"{path}:1: the file is UTF-16; save it as UTF-8"
+
+
+def test_a_control_character_gives_its_line(tmp_path: Path) -> None:
+    path = write_corpus(tmp_path, GOOD_FACT.replace("The invasion", "The \x00 invasion"))
+    assert only_problem(tmp_path) == f"{path}:4: not valid YAML: U+0000 is not allowed"
+
+
+def test_a_directory_named_like_a_fact_file_is_reported(tmp_path: Path) -> None:
+    write_corpus(tmp_path, GOOD_FACT)
+    (tmp_path / "folder.yaml").mkdir()
+    assert only_problem(tmp_path) == f"{tmp_path / 'folder.yaml'}:1: not a regular file"
+
+
+def test_a_dangling_symlink_is_reported(tmp_path: Path) -> None:
+    write_corpus(tmp_path, GOOD_FACT)
+    link = tmp_path / "gone.yaml"
+    link.symlink_to(tmp_path / "no-such-file.yaml")
+    assert only_problem(tmp_path) == f"{link}:1: cannot read the file: a symbolic link to nothing"
+
+
+def test_a_symlink_to_a_device_is_not_read(tmp_path: Path) -> None:
+    write_corpus(tmp_path, GOOD_FACT)
+    link = tmp_path / "zero.yaml"
+    link.symlink_to("/dev/zero")
+    assert only_problem(tmp_path) == f"{link}:1: not a regular file"
+
+
+def test_an_entry_that_is_not_a_mapping_reports_its_own_line(tmp_path: Path) -> None:
+    path = write_corpus(tmp_path, GOOD_FACT + "- just a sentence\n")
+    assert only_problem(tmp_path) == f"{path}:8: entry 2 is not a mapping of keys"

@@ -6,7 +6,7 @@ import asyncio
 import random
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,7 +14,8 @@ import pytest
 from bot.config import shipped_facts_dir
 from bot.core.clock import SimulatedClock
 from bot.core.commands import CommandRouter
-from bot.core.context import Channel, CommandContext, User
+from bot.core.context import Channel, ChannelKey, CommandContext, User
+from bot.core.daily.model import Subscription
 from bot.core.fact_loading import load_fact_store
 from bot.core.fact_store import FactStore
 from bot.core.quiz.bank import QuestionBank
@@ -24,6 +25,7 @@ from bot.core.quiz.manager import QuizManager, QuizSettings
 from bot.core.replies import Reply
 from bot.storage.database import Database
 from bot.storage.quiz import QuizRepository
+from bot.storage.subscriptions import SubscriptionRepository
 from tests.fakes import FakeChatPort
 
 START = datetime(2026, 6, 22, 18, 0, tzinfo=UTC)
@@ -49,6 +51,7 @@ class Table:
     manager: QuizManager
     repository: QuizRepository
     daily: DailyQuestion
+    subscriptions: SubscriptionRepository
 
     def who(
         self,
@@ -78,6 +81,35 @@ class Table:
         assert game is not None and game.is_open
         return game.game_id, game.index, game.current.correct
 
+    async def subscribe(
+        self, channel: str = "quiz-room", zone: str = "UTC", question: bool = True
+    ) -> None:
+        """A daily post at 09:00 in ``zone``, with the question of the day if ``question``."""
+        await self.subscriptions.upsert(
+            Subscription(
+                ChannelKey("test", "guild-1", channel),
+                channel,
+                9,
+                0,
+                zone,
+                "en",
+                question,
+                self.clock.now(),
+                None,
+            ),
+            "admin",
+            self.clock.now(),
+        )
+
+    def daily_button(self, day: date, choice: int | None = None) -> tuple[str, str]:
+        """The action of a button of ``day``'s question (the right one by default), and the
+        text of that day's right answer."""
+        parts = self.daily.parts(day, "en")
+        question = self.daily.question_for(day)
+        assert parts is not None and question is not None
+        pressed = question.correct if choice is None else choice
+        return parts[1][pressed].action, question.answer_text("en")
+
     def posted_titles(self) -> list[str]:
         return [p.reply.title or "" for p in self.port.posts]
 
@@ -98,8 +130,9 @@ async def build_table(database: Database, corpus: FactStore, seed: int = 7) -> T
         random.Random(seed),
     )
     router = CommandRouter("en")
-    QuizCommands(manager, repository, daily).register(router)
-    return Table(router, clock, port, manager, repository, daily)
+    subscriptions = SubscriptionRepository(database)
+    QuizCommands(manager, repository, daily, subscriptions.get).register(router)
+    return Table(router, clock, port, manager, repository, daily, subscriptions)
 
 
 @pytest.fixture
@@ -252,7 +285,28 @@ async def test_forget_me_asks_first_then_deletes(table: Table) -> None:
     assert "Nobody here has played yet" in (await table.say("zed", "leaderboard")).body
 
 
+async def test_forget_me_during_a_quiz_also_leaves_its_scoreboard(table: Table) -> None:
+    await table.say("alice", "quiz start 2")
+    game_id, index, right = table.question()
+    await table.say("alice", f"quiz answer {game_id} {index} {right}")
+    await table.say("bob", f"quiz answer {game_id} {index} {right}")
+    await table.clock.advance(20)
+    game_id, index, right = table.question()
+    await table.say("alice", f"quiz answer {game_id} {index} {right}")
+    await table.say("bob", f"quiz answer {game_id} {index} {wrong(right)}")
+    done = await table.say("alice", "forget-me confirm")
+    assert "record(s) deleted" in done.body
+    await table.clock.advance(20)
+    reveal, board = table.port.posts[-2].reply, table.port.posts[-1].reply
+    assert board.title == "Quiz over — scoreboard"
+    assert [field.name for field in board.fields] == ["🥇 bob"]
+    assert "alice" not in reveal.fields[0].value + (reveal.footer or "")
+    leaders = await table.say("zed", "leaderboard")
+    assert [field.name for field in leaders.fields] == ["1. bob"]
+
+
 async def test_the_daily_question_keeps_a_streak(table: Table) -> None:
+    await table.subscribe()
     day = START.date()
     for offset in range(3):
         when = day + timedelta(days=offset)
@@ -273,6 +327,51 @@ async def test_the_daily_question_keeps_a_streak(table: Table) -> None:
     assert "closed" in stale.body  # no backfilling old days into a streak
     stats = await table.say("alice", "stats")
     assert "3 now · best 3" in stats.fields[-1].value
+
+
+async def test_only_the_question_out_now_counts_and_no_other_days_answer_shows(
+    table: Table,
+) -> None:
+    await table.subscribe()
+    today = START.date()  # 18:00 UTC: today's 09:00 post is out
+    for other_day in (today + timedelta(days=1), today - timedelta(days=1)):
+        action, answer = table.daily_button(other_day)
+        reply = await table.say("alice", action)
+        assert reply.body == "That question has closed."
+        assert answer not in reply.body
+    action, answer = table.daily_button(today)
+    reply = await table.say("alice", action)
+    assert answer in reply.body and "Daily streak: 1" in reply.body
+    stats = await table.say("alice", "stats")
+    assert "1 now · best 1" in stats.fields[-1].value
+
+
+async def test_before_the_post_time_yesterdays_question_is_the_one_out(table: Table) -> None:
+    await table.subscribe()
+    await table.clock.advance_to(START + timedelta(hours=14))  # 08:00 UTC on 23 June
+    today = START.date() + timedelta(days=1)
+    assert "closed" in (await table.say("alice", table.daily_button(today)[0])).body
+    yesterday = await table.say("alice", table.daily_button(START.date())[0])
+    assert "Daily streak: 1" in yesterday.body
+
+
+async def test_the_question_out_follows_the_channels_time_zone(table: Table) -> None:
+    await table.subscribe(zone="Asia/Tokyo")
+    # 18:00 UTC on 22 June is 03:00 on 23 June in Tokyo: the 22 June post (09:00 JST) is out.
+    tokyo_today = START.date() + timedelta(days=1)
+    assert "closed" in (await table.say("alice", table.daily_button(tokyo_today)[0])).body
+    reply = await table.say("alice", table.daily_button(START.date())[0])
+    assert "Daily streak: 1" in reply.body
+
+
+async def test_no_daily_question_counts_where_none_is_posted(table: Table) -> None:
+    await table.subscribe(channel="no-questions", question=False)
+    action, answer = table.daily_button(START.date())
+    for channel in ("quiz-room", "no-questions"):  # not subscribed; subscribed without one
+        reply = await table.say("alice", action, channel=channel)
+        assert reply.body == "That question has closed."
+        assert answer not in reply.body
+    assert "no quiz results here yet" in (await table.say("alice", "stats")).body
 
 
 @pytest.mark.parametrize(

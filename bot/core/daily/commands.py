@@ -40,8 +40,14 @@ class SubscribeOptions:
 
 
 @cache
+def zone_names() -> tuple[str, ...]:
+    """Every IANA zone name, sorted; read from disk once (it walks the zone database)."""
+    return tuple(sorted(available_timezones()))
+
+
+@cache
 def _zones_by_folded_name() -> dict[str, str]:
-    return {name.casefold(): name for name in available_timezones()}
+    return {name.casefold(): name for name in zone_names()}
 
 
 def find_zone(value: str) -> str | None:
@@ -58,7 +64,7 @@ def find_zone(value: str) -> str | None:
 
 def suggest_zones(value: str, limit: int = 3) -> list[str]:
     """Zone names close to a misspelt one (``Asia/Tokio`` → ``Asia/Tokyo``)."""
-    matches = process.extract(value, sorted(available_timezones()), limit=limit, score_cutoff=60)
+    matches = process.extract(value, zone_names(), limit=limit, score_cutoff=60)
     return [name for name, _score, _index in matches]
 
 
@@ -148,6 +154,7 @@ class SubscriptionCommands:
         self._deliveries = deliveries
         self._defaults = defaults
         self._spread_seconds = spread_seconds
+        _zones_by_folded_name()  # at start-up, not in the first command that needs a zone
 
     def register(self, router: CommandRouter) -> None:
         for command in (

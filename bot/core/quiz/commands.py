@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import math
-from datetime import UTC, date
+from collections.abc import Awaitable, Callable
+from datetime import date
 
 from bot.core.commands import Command, CommandRouter, UsageError
-from bot.core.context import CommandContext
+from bot.core.context import ChannelKey, CommandContext
+from bot.core.daily.model import Subscription
 from bot.core.facts import Difficulty
 from bot.core.i18n import Lang, t
-from bot.core.quiz.daily_question import DailyQuestion
+from bot.core.quiz.daily_question import DailyQuestion, day_out_now
 from bot.core.quiz.manager import QuizManager
 from bot.core.quiz.streaks import streaks
 from bot.core.replies import Button, Field, Reply
@@ -18,6 +20,9 @@ from bot.storage.quiz import QuizRepository
 
 PAGE_SIZE = 10
 _DIFFICULTIES: tuple[Difficulty, ...] = ("easy", "medium", "hard")
+
+# The channel's daily-post subscription (SubscriptionRepository.get).
+SubscriptionLookup = Callable[[ChannelKey], Awaitable[Subscription | None]]
 
 
 def is_small_number(text: str) -> bool:
@@ -54,11 +59,16 @@ class QuizCommands:
     """Chat commands of the quiz, and the listener for typed answers."""
 
     def __init__(
-        self, manager: QuizManager, repository: QuizRepository, daily: DailyQuestion
+        self,
+        manager: QuizManager,
+        repository: QuizRepository,
+        daily: DailyQuestion,
+        subscription_of: SubscriptionLookup,
     ) -> None:
         self._manager = manager
         self._repository = repository
         self._daily = daily
+        self._subscription_of = subscription_of
 
     def register(self, router: CommandRouter) -> None:
         settings = self._manager.settings
@@ -139,13 +149,14 @@ class QuizCommands:
             day = date.fromisoformat(day_text)
         except ValueError:
             raise UsageError(t("quiz_usage", lang)) from None
-        question = self._daily.question_for(day)
-        # Only a question that is out now counts: its local date is within a day of UTC's.
-        recent = abs((day - context.now.astimezone(UTC).date()).days) <= 1
-        if question is None or question.id != question_id or not recent:
+        key = context.channel.key
+        # Only the question of this channel's latest daily post counts: not another day's
+        # (no streak in advance or in arrears, no peek at tomorrow's answer), not elsewhere.
+        out_now = day_out_now(await self._subscription_of(key), context.now)
+        question = self._daily.question_for(day) if day == out_now else None
+        if question is None or question.id != question_id:
             return Reply(body=t("quiz_closed", lang), ephemeral=True)
         correct = choice == question.correct
-        key = context.channel.key
         stored = await self._repository.record_daily_answer(
             key, context.user.id, context.user.name, day, question.id, correct, context.now
         )
@@ -244,4 +255,5 @@ class QuizCommands:
             )
         key = context.channel.key
         deleted = await self._repository.forget(key.platform, key.tenant, context.user.id)
+        await self._manager.forget_player(key.platform, key.tenant, context.user.id)
         return Reply(body=t("forget_done", lang, n=deleted), ephemeral=True)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import random
-from datetime import date
+from datetime import date, datetime, timedelta
 
+from bot.core.daily.model import Subscription
 from bot.core.i18n import Lang, t
 from bot.core.quiz.bank import QuestionBank
 from bot.core.quiz.question import CHOICE_LETTERS, QuizQuestion
@@ -44,3 +45,15 @@ class DailyQuestion:
             for i, c in enumerate(question.choices)
         )
         return field, buttons
+
+
+def day_out_now(subscription: Subscription | None, now: datetime) -> date | None:
+    """The local date of the question of the day that is out in the channel at ``now``: the
+    one of its latest daily post. None when the channel gets no question of the day."""
+    if subscription is None or not subscription.daily_question:
+        return None
+    if subscription.paused_reason is not None:
+        return None
+    post_time = subscription.post_time
+    today = post_time.local_date(now)
+    return today if post_time.on(today) <= now else today - timedelta(days=1)

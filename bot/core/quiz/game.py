@@ -121,5 +121,10 @@ class QuizGame:
         self.quiet_streak = 0 if self.answers else self.quiet_streak + 1
         return Reveal(self.current, self.index, tuple(self.answers.values()))
 
+    def forget(self, user_id: str) -> None:
+        """Drop a player who asked to be forgotten from the scoreboard and the open question."""
+        self.players.pop(user_id, None)
+        self.answers.pop(user_id, None)
+
     def scoreboard(self) -> list[Player]:
         return sorted(self.players.values(), key=lambda p: (-p.points, -p.correct, p.name))

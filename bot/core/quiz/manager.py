@@ -186,6 +186,13 @@ class QuizManager:
             return Reply(body=t("quiz_already_answered", lang), ephemeral=True)
         return Reply(body=t("quiz_recorded", lang, choice=CHOICE_LETTERS[choice]), ephemeral=True)
 
+    async def forget_player(self, platform: str, tenant: str, user_id: str) -> None:
+        """Drop ``user_id`` from every running game of the tenant (after ``forget-me``)."""
+        for key, game in list(self._games.items()):
+            if (key.platform, key.tenant) == (platform, tenant):
+                async with self._lock(key):
+                    game.forget(user_id)
+
     # -- the clock ---------------------------------------------------------------------
 
     def _arm_timer(self, game: QuizGame) -> None:
