@@ -55,6 +55,15 @@ def test_database_url_from_the_environment_wins(tmp_path: Path) -> None:
         ("sqlite:///data/bot.db", "sqlite+aiosqlite:///data/bot.db"),
         ("postgres://u@h/db", "postgresql+asyncpg://u@h/db"),
         ("postgresql+asyncpg://u@h/db", "postgresql+asyncpg://u@h/db"),
+        # What managed PostgreSQL services hand out: asyncpg calls the option "ssl".
+        (
+            "postgres://u:p@db.example.com:25060/app?sslmode=require",
+            "postgresql+asyncpg://u:p@db.example.com:25060/app?ssl=require",
+        ),
+        (
+            "postgresql://u@h/db?application_name=bot&sslmode=verify-full",
+            "postgresql+asyncpg://u@h/db?application_name=bot&ssl=verify-full",
+        ),
     ],
 )
 def test_urls_map_to_async_drivers(url: str, expected: str) -> None:
@@ -124,3 +133,23 @@ def test_database_as_a_string_with_the_environment_url_is_a_config_error(tmp_pat
     path = write(tmp_path, 'database = "sqlite:///x.db"\n')
     with pytest.raises(ConfigError, match="database must be a table"):
         load_settings(path, {"ALLIANCE_DATABASE_URL": "sqlite:///y.db"})
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("postgres://u@h/db?sslmode=sometimes", "sslmode 'sometimes' is not one of"),
+        ("postgres://u@h/db?sslmode=require&sslrootcert=/ca.pem", "'sslrootcert' is not supported"),
+    ],
+)
+def test_ssl_options_asyncpg_cannot_take_are_a_clear_error(url: str, problem: str) -> None:
+    with pytest.raises(ConfigError, match=problem):
+        async_database_url(url)
+
+
+def test_the_pool_is_never_smaller_than_the_delivery_concurrency(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text("[database]\npool_size = 4\n[daily]\nconcurrency = 50\n", encoding="utf-8")
+    assert load_settings(config, {}).database_pool_size >= 50
+    config.write_text("[database]\npool_size = 80\n[daily]\nconcurrency = 10\n", encoding="utf-8")
+    assert load_settings(config, {}).database_pool_size == 80

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -428,3 +429,46 @@ async def test_two_first_subscribes_at_once_make_one_subscription(database: Data
     )
     assert sum(created for _, created in results) == 1
     assert len(await repository.active(["test"])) == 1
+
+
+async def test_one_failing_phase_does_not_stop_the_others(
+    database: Database, store: FactStore
+) -> None:
+    class BrokenRetries(DeliveryRepository):
+        def claim_retries(self, *args: object, **kwargs: object):  # type: ignore[no-untyped-def,override]
+            raise RuntimeError("the retry query broke")
+
+    await subscribe(database, subscription(channel(1)))
+    port = FakeChatPort()
+    daily = DailyPoster(
+        SubscriptionRepository(database),
+        BrokenRetries(database),
+        AnniversaryReplies(store),
+        {port.platform: port},
+        "w1",
+        DeliveryPolicy(),
+    )
+    report = await daily.run_due(NINE_UTC_22_JUNE)
+    assert report.sent == [channel(1)]
+    assert port.channels() == ["chan-1"]
+
+
+async def test_channels_subscribed_for_one_minute_fall_due_spread_over_it(
+    database: Database, store: FactStore
+) -> None:
+    from bot.core.daily.schedule import spread_second
+
+    seconds = {spread_second(f"chan-{n}", 60) for n in range(200)}
+    assert len(seconds) > 40 and all(0 <= second < 60 for second in seconds)
+    spread = [
+        replace(subscription(channel(n)), second=spread_second(f"chan-{n}", 60)) for n in range(20)
+    ]
+    await subscribe(database, *spread)
+    port = FakeChatPort()
+    daily = poster(database, store, port)
+    await daily.run_due(NINE_UTC_22_JUNE)
+    on_the_minute = {sub.channel.channel_id for sub in spread if sub.second == 0}
+    assert set(port.channels()) == on_the_minute
+    await daily.run_due(NINE_UTC_22_JUNE + timedelta(seconds=59))
+    assert sorted(port.channels()) == sorted(sub.channel.channel_id for sub in spread)
+    assert len(port.posts) == 20

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -119,14 +119,24 @@ class DailyPoster:
         try:
             await self._phase("expire", self._expire(now, oldest_due))
             await self._phase("due posts", self._send_due(run))
-            retries = self._deliveries.claim_retries(
-                self.serves, self._worker, now, oldest_due, clock
+            await self._phase(
+                "retries",
+                self._send_batches(
+                    lambda: self._deliveries.claim_retries(
+                        self.serves, self._worker, now, oldest_due, clock
+                    ),
+                    run,
+                ),
             )
-            await self._phase("retries", self._send_batches(retries, run))
-            stale = self._deliveries.claim_stale(
-                self.serves, self._worker, now - policy.stale_claim_after, oldest_due, clock
+            await self._phase(
+                "take-overs",
+                self._send_batches(
+                    lambda: self._deliveries.claim_stale(
+                        self.serves, self._worker, now - policy.stale_claim_after, oldest_due, clock
+                    ),
+                    run,
+                ),
             )
-            await self._phase("take-overs", self._send_batches(stale, run))
         finally:
             await run.marks.close()
         return run.report
@@ -161,9 +171,11 @@ class DailyPoster:
                     pending = _Pending(claim, subscription, claimed_at)
                     await fanout.submit(self._guarded(claim, self._deliver(pending, run)))
 
-    async def _send_batches(self, batches: AsyncIterator[list[Claim]], run: _Run) -> None:
+    async def _send_batches(
+        self, batches: Callable[[], AsyncIterator[list[Claim]]], run: _Run
+    ) -> None:
         async with _Fanout(self._policy.concurrency) as fanout:
-            async for claims in batches:
+            async for claims in batches():
                 claimed_at = time.monotonic()
                 current = await self._subscriptions.get_many([c.channel for c in claims])
                 for claim in claims:
