@@ -19,11 +19,12 @@ from sqlalchemy import select
 from bot.config import shipped_facts_dir
 from bot.core.anniversaries import anniversaries_on
 from bot.core.context import ChannelKey
+from bot.core.daily.model import Owed
 from bot.core.fact_loading import load_fact_store
 from bot.core.fact_store import FactStore
 from bot.core.search import terms
 from bot.storage.database import open_database
-from bot.storage.deliveries import DeliveryRepository, Owed
+from bot.storage.deliveries import DeliveryRepository
 from bot.storage.tables import DeliveryRow
 
 QUERIES = [

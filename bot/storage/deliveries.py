@@ -9,8 +9,7 @@ reason.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable, Collection, Sequence
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator, Collection, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -29,7 +28,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.context import ChannelKey
-from bot.core.daily.model import DeliveryRecord, Subscription
+from bot.core.daily.model import Claim, DeliveryRecord, DueBatch, Now, Owed, Serves, Subscription
 from bot.core.daily.schedule import owed_occurrences
 from bot.core.ports import DeliveryProblem
 from bot.storage.database import Database
@@ -38,10 +37,6 @@ from bot.storage.tables import DeliveryRow, SubscriptionRow
 
 log = logging.getLogger(__name__)
 
-# Whether this process posts for (platform, tenant).
-Serves = Callable[[str, str], bool]
-# The time now; read again for every batch of a long run, so each claim carries its own time.
-Now = Callable[[], datetime]
 
 CLAIMED = "claimed"
 SENT = "sent"
@@ -51,36 +46,6 @@ SKIPPED = "skipped"
 
 # Rows per statement: far below asyncpg's 32,767 bind parameters, and short transactions.
 BATCH = 500
-
-
-@dataclass(frozen=True)
-class Claim:
-    """A post this process has won the right to send."""
-
-    delivery_id: int
-    channel: ChannelKey
-    local_date: date
-    due_at: datetime
-    attempts: int
-    recovered: bool  # taken over from a process that stopped mid-way
-
-
-@dataclass(frozen=True)
-class Owed:
-    """A post that may be claimed."""
-
-    channel: ChannelKey
-    local_date: date
-    due_at: datetime
-
-
-@dataclass
-class DueBatch:
-    """One batch of due subscriptions: the posts this process won, with the subscription each
-    was claimed for, and the posts recorded as skipped (too late to send)."""
-
-    claims: list[tuple[Claim, Subscription]] = field(default_factory=list)
-    skipped: list[Owed] = field(default_factory=list)
 
 
 def _claim(row: DeliveryRow, recovered: bool) -> Claim:

@@ -3,78 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import case, delete, distinct, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.core.context import ChannelKey
+from bot.core.quiz.model import (
+    GameStatus,
+    LeaderboardRow,
+    RecordedAnswer,
+    RunningGame,
+    TopicTally,
+    UserStats,
+)
 from bot.storage.database import Database
 from bot.storage.tables import DailyAnswerRow, QuizAnswerRow, QuizGameRow
 
-RUNNING = "running"
-FINISHED = "finished"
-STOPPED = "stopped"
-INTERRUPTED = "interrupted"
-
-
-@dataclass(frozen=True)
-class RecordedAnswer:
-    """What is stored of one answer."""
-
-    game_id: int
-    channel: ChannelKey
-    user_id: str
-    user_name: str
-    question_index: int
-    question_id: str
-    topic: str
-    correct: bool
-    points: int
-    answered_at: datetime
-
-
-@dataclass(frozen=True)
-class RunningGame:
-    game_id: int
-    channel: ChannelKey
-    channel_name: str
-    language: str
-    answers: int
-
-
-@dataclass(frozen=True)
-class LeaderboardRow:
-    user_id: str
-    user_name: str
-    points: int
-    games: int
-    answered: int
-    correct: int
-
-    @property
-    def accuracy(self) -> float:
-        return self.correct / self.answered if self.answered else 0.0
-
-
-@dataclass(frozen=True)
-class TopicTally:
-    topic: str
-    answered: int
-    correct: int
-
-
-@dataclass(frozen=True)
-class UserStats:
-    user_id: str
-    user_name: str
-    points: int
-    games: int
-    answered: int
-    correct: int
-    topics: tuple[TopicTally, ...]
-    daily_dates: tuple[date, ...]
+RUNNING = GameStatus.RUNNING.value
 
 
 class QuizRepository:
@@ -110,12 +56,12 @@ class QuizRepository:
             await session.flush()
             return row.id
 
-    async def end_game(self, game_id: int, status: str, now: datetime) -> None:
+    async def end_game(self, game_id: int, status: GameStatus, now: datetime) -> None:
         async with self._db.session() as session:
             await session.execute(
                 update(QuizGameRow)
                 .where(QuizGameRow.id == game_id, QuizGameRow.status == RUNNING)
-                .values(status=status, ended_at=now)
+                .values(status=status.value, ended_at=now)
             )
 
     async def record_answer(self, answer: RecordedAnswer) -> bool:

@@ -14,11 +14,10 @@ from bot.core.commands import Command, CommandRouter, UsageError
 from bot.core.context import CommandContext
 from bot.core.daily.model import DeliveryRecord, Subscription
 from bot.core.daily.schedule import spread_second
+from bot.core.daily.stores import DeliveryStore, SubscriptionStore
 from bot.core.dates import FactDate
 from bot.core.i18n import Lang, describe_problem, parse_language, t
 from bot.core.replies import Field, Reply
-from bot.storage.deliveries import DeliveryRepository
-from bot.storage.subscriptions import SubscriptionRepository
 
 _TIME = re.compile(r"^(\d{1,2})[:h.](\d{2})$")
 _OPTION_NAMES = {
@@ -145,8 +144,8 @@ class SubscriptionCommands:
 
     def __init__(
         self,
-        subscriptions: SubscriptionRepository,
-        deliveries: DeliveryRepository,
+        subscriptions: SubscriptionStore,
+        deliveries: DeliveryStore,
         defaults: SubscribeOptions,
         spread_seconds: int = 0,
     ) -> None:

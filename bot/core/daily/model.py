@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -41,3 +42,39 @@ class DeliveryRecord:
     attempts: int
     finished_at: datetime | None
     error: str | None
+
+
+# Whether this process posts for (platform, tenant).
+Serves = Callable[[str, str], bool]
+# The time now; read again for every batch of a long run, so each claim carries its own time.
+Now = Callable[[], datetime]
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A post this process has won the right to send."""
+
+    delivery_id: int
+    channel: ChannelKey
+    local_date: date
+    due_at: datetime
+    attempts: int
+    recovered: bool  # taken over from a process that stopped mid-way
+
+
+@dataclass(frozen=True)
+class Owed:
+    """A post that may be claimed."""
+
+    channel: ChannelKey
+    local_date: date
+    due_at: datetime
+
+
+@dataclass
+class DueBatch:
+    """One batch of due subscriptions: the posts this process won, with the subscription each
+    was claimed for, and the posts recorded as skipped (too late to send)."""
+
+    claims: list[tuple[Claim, Subscription]] = field(default_factory=list)
+    skipped: list[Owed] = field(default_factory=list)

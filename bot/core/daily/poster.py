@@ -18,7 +18,8 @@ from datetime import datetime, timedelta
 
 from bot.core.anniversary_replies import AnniversaryReplies
 from bot.core.context import ChannelKey
-from bot.core.daily.model import Subscription
+from bot.core.daily.model import Claim, Subscription
+from bot.core.daily.stores import DeliveryStore, SubscriptionStore
 from bot.core.i18n import t
 from bot.core.ports import (
     ChatPort,
@@ -30,8 +31,6 @@ from bot.core.ports import (
 )
 from bot.core.quiz.daily_question import DailyQuestion
 from bot.core.replies import Reply
-from bot.storage.deliveries import Claim, DeliveryRepository
-from bot.storage.subscriptions import SubscriptionRepository
 
 log = logging.getLogger(__name__)
 
@@ -80,8 +79,8 @@ class DailyPoster:
 
     def __init__(
         self,
-        subscriptions: SubscriptionRepository,
-        deliveries: DeliveryRepository,
+        subscriptions: SubscriptionStore,
+        deliveries: DeliveryStore,
         days: AnniversaryReplies,
         ports: Mapping[str, ChatPort],
         worker_id: str,
@@ -317,7 +316,7 @@ class _SentMarks:
 
     def __init__(
         self,
-        deliveries: DeliveryRepository,
+        deliveries: DeliveryStore,
         worker: str,
         clock: _RunClock,
         size: int = 200,

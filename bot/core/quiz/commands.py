@@ -13,10 +13,10 @@ from bot.core.facts import Difficulty
 from bot.core.i18n import Lang, t
 from bot.core.quiz.daily_question import DailyQuestion, day_out_now
 from bot.core.quiz.manager import QuizManager
+from bot.core.quiz.store import QuizStore
 from bot.core.quiz.streaks import streaks
 from bot.core.replies import Button, Field, Reply
 from bot.core.topics import TOPICS, find_topic, topic_label
-from bot.storage.quiz import QuizRepository
 
 PAGE_SIZE = 10
 _DIFFICULTIES: tuple[Difficulty, ...] = ("easy", "medium", "hard")
@@ -61,7 +61,7 @@ class QuizCommands:
     def __init__(
         self,
         manager: QuizManager,
-        repository: QuizRepository,
+        repository: QuizStore,
         daily: DailyQuestion,
         subscription_of: SubscriptionLookup,
     ) -> None:

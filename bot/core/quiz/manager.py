@@ -23,11 +23,12 @@ from bot.core.ports import ChatPort, PostTarget
 from bot.core.quiz.bank import QuestionBank, localized_choice_texts
 from bot.core.quiz.game import AnswerOutcome, QuizGame
 from bot.core.quiz.matching import match_choice
+from bot.core.quiz.model import GameStatus, RecordedAnswer
 from bot.core.quiz.question import CHOICE_LETTERS
 from bot.core.quiz.replies import question_reply, reveal_reply, scoreboard_reply
+from bot.core.quiz.store import QuizStore
 from bot.core.replies import Reply
 from bot.core.topics import topic_label
-from bot.storage.quiz import FINISHED, INTERRUPTED, STOPPED, QuizRepository, RecordedAnswer
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ class QuizManager:
     def __init__(
         self,
         bank: QuestionBank,
-        repository: QuizRepository,
+        repository: QuizStore,
         clock: TimerClock,
         ports: Mapping[str, ChatPort],
         settings: QuizSettings,
@@ -132,7 +133,7 @@ class QuizManager:
                 return Reply(body=t("quiz_none_running", lang), ephemeral=True)
             game.close()
             note = t("quiz_stopped_by", game.language, user=context.user.name)
-            await self._end(game, STOPPED, context.now)
+            await self._end(game, GameStatus.STOPPED, context.now)
         return scoreboard_reply(game.scoreboard(), game.index + 1, game.language, note)
 
     # -- answers -----------------------------------------------------------------------
@@ -226,7 +227,7 @@ class QuizManager:
                     t("quiz_quiet", game.language, n=game.quiet_streak) if game.gone_quiet else ""
                 )
                 board = scoreboard_reply(game.scoreboard(), game.index + 1, game.language, note)
-                await self._end(game, FINISHED, now)
+                await self._end(game, GameStatus.FINISHED, now)
                 outgoing.append((board, "scoreboard"))
             else:
                 question = game.open_next(now)
@@ -237,7 +238,7 @@ class QuizManager:
         for reply, suffix in outgoing:
             await self._post(game, reply, suffix)
 
-    async def _end(self, game: QuizGame, status: str, now: datetime) -> None:
+    async def _end(self, game: QuizGame, status: GameStatus, now: datetime) -> None:
         self._cancel_timer(game.channel)
         self._games.pop(game.channel, None)
         self._locks.pop(game.channel, None)  # holders keep their reference; no leak per channel
@@ -262,7 +263,7 @@ class QuizManager:
             port = self._ports[stale.channel.platform]
             if stale.channel in self._games or not port.serves(stale.channel.tenant):
                 continue
-            await self._repository.end_game(stale.game_id, INTERRUPTED, now)
+            await self._repository.end_game(stale.game_id, GameStatus.INTERRUPTED, now)
             lang = parse_language(stale.language) or "en"
             target = PostTarget.of(stale.channel, stale.channel_name)
             try:
