@@ -2,19 +2,42 @@
 
 from __future__ import annotations
 
+import calendar
 import random
+import re
+from collections import Counter
 from collections.abc import Iterable
 
 from bot.core.fact_store import FactStore
 from bot.core.facts import Difficulty, Localized, Question
-from bot.core.quiz.generator import generate
+from bot.core.quiz.generator import generate, gives_topic_away
+from bot.core.quiz.mentions import FactsByDate
 from bot.core.quiz.question import QuizQuestion
 from bot.core.replies import SourceLink
+from bot.core.topics import TOPICS
+
+# A bare year or month is in countless texts; whether a text gives such an answer away is
+# judged by the facts it dates instead (``QuizQuestion.shows``).
+_BARE_DATE = re.compile(
+    r"^(\d{4}年?|\d{1,2}月|" + "|".join(m.casefold() for m in calendar.month_name[1:]) + r")$"
+)
+COMMON_ANSWER_SHARE = 0.05
+COMMON_ANSWER_MIN = 10
+_TOPIC_YEARS = re.compile(r"(19\d\d)\s*[–-]\s*(\d{2,4})")
+_YEAR = re.compile(r"(?<!\d)(19\d\d)(?!\d)")
 
 
-def from_curated(question: Question, store: FactStore) -> QuizQuestion:
+def from_curated(
+    question: Question, store: FactStore, dated: FactsByDate | None = None
+) -> QuizQuestion:
     fact = store.get(question.fact)
     assert fact is not None  # the loader checked every question's fact exists
+    dated = dated or FactsByDate(store.facts)
+    texts = [
+        text
+        for part in (question.question, question.answer, *question.wrong, question.explanation)
+        for text in (part.en, part.ja)
+    ]
     return QuizQuestion(
         id=question.id,
         fact_id=question.fact,
@@ -25,7 +48,51 @@ def from_curated(question: Question, store: FactStore) -> QuizQuestion:
         correct=0,
         explanation=question.explanation,
         sources=tuple(SourceLink(s.title, s.url) for s in fact.sources),
+        shows=dated.named_in(texts),
+        related=frozenset(question.related),
     )
+
+
+def _answer_keys(question: QuizQuestion) -> tuple[str, ...]:
+    """The right answer's texts that would give it away if another question printed them.
+
+    None for "which came first": its answer is an event's title, which another question may
+    print without saying when it happened.
+    """
+    if len(question.asked_facts) > 1:
+        return ()
+    answer = question.choices[question.correct]
+    keys = (answer.en.casefold().strip(), answer.ja.strip())
+    return tuple(k for k in keys if len(k) >= 4 and not _BARE_DATE.match(k))
+
+
+def _shown_text(question: QuizQuestion) -> str:
+    """What a player reads of a question: its prompt, its explanation and its answer."""
+    parts = (question.prompt, question.explanation, question.choices[question.correct])
+    return "\n".join(text for part in parts for text in (part.en.casefold(), part.ja))
+
+
+def _reveals(
+    shown: QuizQuestion, asked: QuizQuestion, shown_text: str, asked_keys: tuple[str, ...]
+) -> bool:
+    """Whether playing ``shown`` tells a player the answer to ``asked``."""
+    if shown.shown_facts & asked.asked_facts or asked.id in shown.related:
+        return True
+    return any(key in shown_text for key in asked_keys)
+
+
+def gives_away_under(question: QuizQuestion, topic: str) -> bool:
+    """Whether the topic's own name picks out the answer: the right choice is the only one
+    naming the topic, or the topic's years rule out some choices."""
+    if gives_topic_away(question.choices, question.correct, topic):
+        return True
+    if years := _TOPIC_YEARS.search(TOPICS[topic]["en"]):
+        first, last = int(years.group(1)), int(years.group(2))
+        last += (first // 100) * 100 if last < 100 else 0
+        for choice in question.choices:
+            if any(not first <= int(y) <= last for y in _YEAR.findall(choice.en)):
+                return True
+    return False
 
 
 class QuestionBank:
@@ -34,12 +101,32 @@ class QuestionBank:
     def __init__(self, curated: Iterable[QuizQuestion], generated: Iterable[QuizQuestion]) -> None:
         self.curated = tuple(curated)
         self.generated = tuple(generated)
-        self._by_id = {q.id: q for q in (*self.curated, *self.generated)}
+        everything = (*self.curated, *self.generated)
+        self._by_id = {q.id: q for q in everything}
+        if len(self._by_id) != len(everything):
+            twice = sorted(i for i, n in Counter(q.id for q in everything).items() if n > 1)
+            raise ValueError(f"two questions share an id: {', '.join(twice)}")
+        texts = {q.id: _shown_text(q) for q in everything}
+        # An answer that most questions print ("the Soviet Union") gives nothing away.
+        common = max(COMMON_ANSWER_MIN, COMMON_ANSWER_SHARE * len(everything))
+        keys = {
+            q.id: tuple(
+                k for k in _answer_keys(q) if sum(k in text for text in texts.values()) <= common
+            )
+            for q in everything
+        }
+        self._apart: dict[str, set[str]] = {q.id: set() for q in everything}
+        for a in everything:
+            for b in everything:
+                if a.id != b.id and _reveals(a, b, texts[a.id], keys[b.id]):
+                    self._apart[a.id].add(b.id)
+                    self._apart[b.id].add(a.id)
 
     @classmethod
     def build(cls, store: FactStore, seed: int = 1941) -> QuestionBank:
+        dated = FactsByDate(store.facts)
         return cls(
-            (from_curated(q, store) for q in store.questions),
+            (from_curated(q, store, dated) for q in store.questions),
             generate(store, random.Random(seed)),
         )
 
@@ -49,6 +136,10 @@ class QuestionBank:
     def __len__(self) -> int:
         return len(self._by_id)
 
+    def kept_apart(self, first: str, second: str) -> bool:
+        """Whether one of the two questions would give the other's answer away."""
+        return second in self._apart.get(first, set())
+
     def pick(
         self,
         count: int,
@@ -56,25 +147,26 @@ class QuestionBank:
         topic: str | None = None,
         difficulty: Difficulty | None = None,
     ) -> list[QuizQuestion]:
-        """Up to ``count`` questions, at most one per fact, curated before generated,
-        each with its choices shuffled."""
+        """Up to ``count`` questions, curated before generated, each with its choices
+        shuffled, none of which gives another's answer away (so at most one per fact)."""
 
         def wanted(question: QuizQuestion) -> bool:
-            return (topic is None or topic in question.topics) and (
-                difficulty is None or question.difficulty == difficulty
-            )
+            return (
+                topic is None
+                or (topic in question.topics and not gives_away_under(question, topic))
+            ) and (difficulty is None or question.difficulty == difficulty)
 
         curated = [q for q in self.curated if wanted(q)]
         generated = [q for q in self.generated if wanted(q)]
         rng.shuffle(curated)
         rng.shuffle(generated)
         chosen: list[QuizQuestion] = []
-        facts: set[str] = set()
+        apart: set[str] = set()
         for question in (*curated, *generated):
             if len(chosen) == count:
                 break
-            if question.fact_id not in facts:
-                facts.add(question.fact_id)
+            if question.id not in apart:
+                apart |= self._apart[question.id] | {question.id}
                 chosen.append(question.shuffled(rng))
         rng.shuffle(chosen)
         return chosen
