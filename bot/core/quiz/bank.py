@@ -5,8 +5,8 @@ from __future__ import annotations
 import calendar
 import random
 import re
-from collections import Counter
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 
 from bot.core.fact_store import FactStore
 from bot.core.facts import Difficulty, Localized, Question
@@ -72,15 +72,6 @@ def _shown_text(question: QuizQuestion) -> str:
     return "\n".join(text for part in parts for text in (part.en.casefold(), part.ja))
 
 
-def _reveals(
-    shown: QuizQuestion, asked: QuizQuestion, shown_text: str, asked_keys: tuple[str, ...]
-) -> bool:
-    """Whether playing ``shown`` tells a player the answer to ``asked``."""
-    if shown.shown_facts & asked.asked_facts or asked.id in shown.related:
-        return True
-    return any(key in shown_text for key in asked_keys)
-
-
 def gives_away_under(question: QuizQuestion, topic: str) -> bool:
     """Whether the topic's own name picks out the answer: the right choice is the only one
     naming the topic, or the topic's years rule out some choices."""
@@ -95,6 +86,39 @@ def gives_away_under(question: QuizQuestion, topic: str) -> bool:
     return False
 
 
+def _kept_apart(questions: Sequence[QuizQuestion]) -> dict[str, set[str]]:
+    """For each question, the others that must not share a game with it: one of the two
+    shows a fact whose answer the other asks, prints the other's answer, or declares it
+    related."""
+    apart: dict[str, set[str]] = {q.id: set() for q in questions}
+
+    def keep_apart(first: str, second: str) -> None:
+        if first != second and second in apart:
+            apart[first].add(second)
+            apart[second].add(first)
+
+    asking: defaultdict[str, list[str]] = defaultdict(list)
+    for question in questions:
+        for fact in question.asked_facts:
+            asking[fact].append(question.id)
+    for question in questions:
+        for fact in question.shown_facts:
+            for other in asking.get(fact, ()):
+                keep_apart(question.id, other)
+        for other in question.related:
+            keep_apart(question.id, other)
+    texts = [(q.id, _shown_text(q)) for q in questions]
+    # An answer that most questions print ("the Soviet Union") gives nothing away.
+    common = max(COMMON_ANSWER_MIN, COMMON_ANSWER_SHARE * len(questions))
+    for question in questions:
+        for key in _answer_keys(question):
+            printing = [qid for qid, text in texts if key in text]
+            if len(printing) <= common:
+                for other in printing:
+                    keep_apart(question.id, other)
+    return apart
+
+
 class QuestionBank:
     """Picks fair sets of questions for a game."""
 
@@ -106,21 +130,7 @@ class QuestionBank:
         if len(self._by_id) != len(everything):
             twice = sorted(i for i, n in Counter(q.id for q in everything).items() if n > 1)
             raise ValueError(f"two questions share an id: {', '.join(twice)}")
-        texts = {q.id: _shown_text(q) for q in everything}
-        # An answer that most questions print ("the Soviet Union") gives nothing away.
-        common = max(COMMON_ANSWER_MIN, COMMON_ANSWER_SHARE * len(everything))
-        keys = {
-            q.id: tuple(
-                k for k in _answer_keys(q) if sum(k in text for text in texts.values()) <= common
-            )
-            for q in everything
-        }
-        self._apart: dict[str, set[str]] = {q.id: set() for q in everything}
-        for a in everything:
-            for b in everything:
-                if a.id != b.id and _reveals(a, b, texts[a.id], keys[b.id]):
-                    self._apart[a.id].add(b.id)
-                    self._apart[b.id].add(a.id)
+        self._apart = _kept_apart(everything)
 
     @classmethod
     def build(cls, store: FactStore, seed: int = 1941) -> QuestionBank:
