@@ -21,6 +21,8 @@ from bot.core.topics import TOPICS
 _BARE_DATE = re.compile(
     r"^(\d{4}年?|\d{1,2}月|" + "|".join(m.casefold() for m in calendar.month_name[1:]) + r")$"
 )
+PICK_ATTEMPTS = 8
+RANK_DRIFT_STEPS = (0, 1, 2)
 COMMON_ANSWER_SHARE = 0.05
 COMMON_ANSWER_MIN = 10
 _TOPIC_YEARS = re.compile(r"(19\d\d)\s*[–-]\s*(\d{2,4})")
@@ -119,6 +121,27 @@ def _kept_apart(questions: Sequence[QuizQuestion]) -> dict[str, set[str]]:
     return apart
 
 
+def _rank_balanced(
+    questions: list[QuizQuestion], rng: random.Random, extra: int = 0
+) -> list[QuizQuestion]:
+    """The questions, with as many year (or month) questions of each answer rank as of any
+    other (give or take ``extra``): the bank is balanced as a whole, but a topic's own facts
+    may cluster (the break-up is almost all 1945), and within its games "pick the latest"
+    must not win."""
+    ranked: defaultdict[str, list[list[QuizQuestion]]] = defaultdict(lambda: [[], [], [], []])
+    kept: list[QuizQuestion] = []
+    for question in questions:
+        if question.answer_rank is None:
+            kept.append(question)
+        else:
+            ranked[question.kind][question.answer_rank].append(question)
+    for by_rank in ranked.values():
+        each = min(len(group) for group in by_rank) + extra
+        for group in by_rank:
+            kept += rng.sample(group, min(each, len(group)))
+    return kept
+
+
 class QuestionBank:
     """Picks fair sets of questions for a game."""
 
@@ -168,17 +191,46 @@ class QuestionBank:
 
         curated = [q for q in self.curated if wanted(q)]
         generated = [q for q in self.generated if wanted(q)]
-        rng.shuffle(curated)
-        rng.shuffle(generated)
+        best: list[QuizQuestion] = []
+        # Which questions exclude which depends on the order they are tried in, so a small
+        # pool (one topic, one difficulty) gets a few orders; only a pool that still cannot
+        # fill the game lets the ranks of its date questions drift apart, a step at a time.
+        for extra in (*RANK_DRIFT_STEPS, len(generated)):
+            for _ in range(PICK_ATTEMPTS):
+                chosen = self._fill(count, curated, generated, rng, extra)
+                if len(chosen) > len(best):
+                    best = chosen
+                if len(best) == count:
+                    break
+            if len(best) == count:
+                break
+        rng.shuffle(best)
+        return [question.shuffled(rng) for question in best]
+
+    def _fill(
+        self,
+        count: int,
+        curated: list[QuizQuestion],
+        generated: list[QuizQuestion],
+        rng: random.Random,
+        extra: int,
+    ) -> list[QuizQuestion]:
         chosen: list[QuizQuestion] = []
         apart: set[str] = set()
-        for question in (*curated, *generated):
-            if len(chosen) == count:
-                break
-            if question.id not in apart:
-                apart |= self._apart[question.id] | {question.id}
-                chosen.append(question.shuffled(rng))
-        rng.shuffle(chosen)
+
+        def take(candidates: list[QuizQuestion]) -> None:
+            rng.shuffle(candidates)
+            for question in candidates:
+                if len(chosen) == count:
+                    return
+                if question.id not in apart:
+                    apart.update(self._apart[question.id], {question.id})
+                    chosen.append(question)
+
+        take(list(curated))
+        # Balanced among the generated questions that can still join this game, so that the
+        # curated ones already in it do not favour one rank.
+        take(_rank_balanced([q for q in generated if q.id not in apart], rng, extra))
         return chosen
 
 

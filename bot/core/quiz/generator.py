@@ -28,7 +28,7 @@ from bot.core.dates import display_range
 from bot.core.fact_store import FactStore
 from bot.core.facts import GENERATED_ID_PREFIX, Difficulty, Fact, Localized
 from bot.core.i18n import LANGUAGES, Lang
-from bot.core.quiz.distractors import ValueQuestion, balanced_distractors
+from bot.core.quiz.distractors import ValueQuestion, balanced_distractors, rank_of
 from bot.core.quiz.mentions import FactsByDate, months_named, years_named
 from bot.core.quiz.question import QuizQuestion
 from bot.core.quiz.sentences import first_sentence, quoted
@@ -145,6 +145,7 @@ def _about_fact(
     prompt: Localized,
     choices: tuple[Localized, ...],
     dated: FactsByDate,
+    answer_rank: int,
 ) -> QuizQuestion:
     """A question on one fact whose right answer is the first of ``choices``."""
     explanation = explanation_for(fact)
@@ -159,6 +160,8 @@ def _about_fact(
         explanation=explanation,
         sources=_sources(fact),
         shows=dated.named_in((*_localized_texts(prompt), *_localized_texts(explanation))),
+        kind=kind,
+        answer_rank=answer_rank,
     )
 
 
@@ -212,6 +215,7 @@ def year_question(fact: Fact, distractors: Sequence[int], dated: FactsByDate) ->
         ),
         tuple(Localized(en=str(y), ja=f"{y}年") for y in [fact.date.year, *distractors]),
         dated,
+        rank_of(fact.date.year, distractors),
     )
 
 
@@ -232,6 +236,7 @@ def month_question(fact: Fact, distractors: Sequence[int], dated: FactsByDate) -
             for m in [fact.date.month, *distractors]
         ),
         dated,
+        rank_of(fact.date.month, distractors),
     )
 
 
@@ -302,6 +307,7 @@ def first_question(group: Sequence[Fact], topic: str, dated: FactsByDate) -> Qui
         sources=_sources(first),
         asks=frozenset(ids),
         shows=dated.named_in(_localized_texts(explanation)),
+        kind="first",
     )
 
 

@@ -35,6 +35,10 @@ class QuizQuestion:
     asks: frozenset[str] = frozenset()
     shows: frozenset[str] = frozenset()
     related: frozenset[str] = frozenset()
+    # For choices with a natural order (years, months): the kind of question and where its
+    # right answer sits in that order (0 first … 3 latest), whatever order they are shown in.
+    kind: str = "curated"
+    answer_rank: int | None = None
 
     @property
     def topic(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import textwrap
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -332,3 +333,42 @@ def test_the_generator_is_deterministic_and_uses_whatever_corpus_is_loaded(tmp_p
     again = [q.id for q in generate(store, random.Random(3))]
     assert first == again and any(i.startswith("gen-year-") for i in first)
     assert any(i.startswith("gen-month-") for i in first)
+
+
+def ranked(index: int, rank: int, topic: str = "break-up") -> QuizQuestion:
+    text = Localized(en=f"Question {index}", ja=f"問題{index}")
+    choices = tuple(Localized(en=f"{1941 + i}", ja=f"{1941 + i}年") for i in range(4))
+    return QuizQuestion(
+        f"gen-year-event-{index}",
+        f"event-{index}",
+        "easy",
+        (topic,),
+        text,
+        choices,
+        rank,
+        text,
+        (),
+        kind="year",
+        answer_rank=rank,
+    )
+
+
+def test_games_on_a_topic_whose_dates_cluster_leave_no_rank_tell() -> None:
+    # Most of the topic's year questions have the latest choice right (the break-up is
+    # nearly all 1945), as the bank-wide balance allows.
+    questions = [ranked(i, 3) for i in range(30)] + [
+        ranked(100 + 10 * rank + i, rank) for rank in range(3) for i in range(4)
+    ]
+    bank = QuestionBank([], questions)
+    wins: Counter[int] = Counter()
+    for seed in range(200):
+        game = bank.pick(5, random.Random(seed), topic="break-up")
+        assert len(game) == 5
+        wins.update(q.answer_rank for q in game if q.answer_rank is not None)
+    total = sum(wins.values())
+    assert max(wins.values()) / total <= 0.25 + 0.05, wins
+
+
+def test_a_topic_too_small_to_balance_still_fills_its_game() -> None:
+    bank = QuestionBank([], [ranked(i, 3) for i in range(6)])
+    assert len(bank.pick(5, random.Random(1), topic="break-up")) == 5
