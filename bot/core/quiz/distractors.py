@@ -31,6 +31,9 @@ RANK_SLACK = 0.02
 # the first and last years of the period can be offered only beside answers on one side of
 # them, so they cannot quite reach it.
 MAX_VALUE_SHARE = 0.35
+# Below this many offers a value's share says nothing (a bank of four questions offers each
+# year two or three times).
+MIN_OFFERS_MEASURED = 12
 # Weights of the three aims; the rank balance matters most, closeness least.
 RANK_WEIGHT = 4.0
 VALUE_WEIGHT = 2.0
@@ -121,7 +124,8 @@ def balanced_distractors(
 
 def _tilting(chosen: dict[str, _Option], answers: dict[str, int], rng: random.Random) -> list[str]:
     """Questions to leave out so that no rank has more than the emptiest one plus the slack
-    and no value is right more than MAX_VALUE_SHARE of the times it is offered."""
+    and no value offered often enough to tell is right more than MAX_VALUE_SHARE of the
+    times it is offered."""
     kept = sorted(chosen)
     rng.shuffle(kept)
     ranks = Counter(chosen[key].rank for key in kept)
@@ -135,7 +139,8 @@ def _tilting(chosen: dict[str, _Option], answers: dict[str, int], rng: random.Ra
     while True:
         answered = Counter(answers[key] for key in kept)
         offered = Counter(v for key in kept for v in (answers[key], *chosen[key].distractors))
-        worst = max(offered, key=lambda v: (answered[v] / offered[v], v), default=None)
+        measured = [v for v in offered if offered[v] >= MIN_OFFERS_MEASURED]
+        worst = max(measured, key=lambda v: (answered[v] / offered[v], v), default=None)
         if worst is None or answered[worst] <= MAX_VALUE_SHARE * offered[worst]:
             return dropped
         # Of the questions answered by that value, leave out one from the fullest rank.

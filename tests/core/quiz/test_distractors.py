@@ -7,6 +7,7 @@ from collections import Counter
 
 from bot.core.quiz.distractors import (
     MAX_VALUE_SHARE,
+    MIN_OFFERS_MEASURED,
     ValueQuestion,
     balanced_distractors,
     rank_of,
@@ -40,7 +41,8 @@ def test_no_value_is_right_much_more_than_a_quarter_of_the_times_it_is_offered()
     answers = {q.key: q.answer for q in questions}
     answered = Counter(answers[key] for key in chosen)
     offered = Counter(v for key, d in chosen.items() for v in (answers[key], *d))
-    assert all(answered[v] <= MAX_VALUE_SHARE * offered[v] for v in offered)
+    assert all(answered[v] <= MAX_VALUE_SHARE * offered[v] for v in offered), (answered, offered)
+    assert all(offered[v] >= MIN_OFFERS_MEASURED for v in offered)  # so every value counted
 
 
 def test_distractors_are_allowed_values_and_the_same_for_the_same_seed() -> None:
@@ -55,3 +57,14 @@ def test_distractors_are_allowed_values_and_the_same_for_the_same_seed() -> None
 def test_a_question_without_three_allowed_values_is_left_out() -> None:
     lonely = ValueQuestion("lonely", 1943, (1942, 1944))
     assert "lonely" not in balanced_distractors([lonely, *skewed_bank(10)], random.Random(4))
+
+
+def test_a_tiny_bank_keeps_its_questions() -> None:
+    # Four facts cannot make a statistic; the value cap must not empty the bank.
+    tiny = [
+        ValueQuestion("a", 1940, (1941, 1942, 1943, 1944)),
+        ValueQuestion("b", 1941, (1940, 1942, 1943, 1944, 1945)),
+        ValueQuestion("c", 1943, (1940, 1941, 1942, 1944, 1945)),
+        ValueQuestion("d", 1945, (1941, 1942, 1943, 1944)),
+    ]
+    assert len(balanced_distractors(tiny, random.Random(5))) >= 3

@@ -20,6 +20,7 @@ from bot.core.fact_loading import load_fact_store
 from bot.core.fact_store import FactStore
 from bot.core.facts import Fact
 from bot.core.quiz.bank import QuestionBank
+from bot.core.quiz.distractors import MIN_OFFERS_MEASURED
 from bot.core.quiz.generator import (
     EASY_GAP_DAYS,
     FIRST_YEAR,
@@ -86,7 +87,7 @@ def test_no_pick_this_value_whenever_offered_strategy_wins_much(
         choices = values(question, kind)
         answered[choices[question.correct]] += 1
         offered.update(choices)
-    rates = {value: answered[value] / offered[value] for value in offered}
+    rates = {v: answered[v] / offered[v] for v in offered if offered[v] >= MIN_OFFERS_MEASURED}
     # The period's first and last years can only sit beside answers on one side of them,
     # so they get a wider margin than the ranks.
     assert max(rates.values()) <= CHANCE + 2 * MARGIN, rates
