@@ -1,4 +1,5 @@
-"""All questions a quiz can ask: the curated ones first, generated ones to fill in."""
+"""All questions a quiz can ask: the curated ones first, generated ones to fill in, and no
+game with two questions of which one gives the other's answer away."""
 
 from __future__ import annotations
 
@@ -21,12 +22,12 @@ from bot.core.topics import TOPICS
 _BARE_DATE = re.compile(
     r"^(\d{4}年?|\d{1,2}月|" + "|".join(m.casefold() for m in calendar.month_name[1:]) + r")$"
 )
+_TOPIC_YEARS = re.compile(r"(19\d\d)\s*[–-]\s*(\d{2,4})")
+_YEAR = re.compile(r"(?<!\d)(19\d\d)(?!\d)")
 PICK_ATTEMPTS = 8
 RANK_DRIFT_STEPS = (0, 1, 2)
 COMMON_ANSWER_SHARE = 0.05
 COMMON_ANSWER_MIN = 10
-_TOPIC_YEARS = re.compile(r"(19\d\d)\s*[–-]\s*(\d{2,4})")
-_YEAR = re.compile(r"(?<!\d)(19\d\d)(?!\d)")
 
 
 def from_curated(
