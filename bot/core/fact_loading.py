@@ -56,7 +56,7 @@ def _describe(error: Any) -> str:
 
 def _validate_entries(
     path: Path, model: type[Model], label: str, problems: list[Problem]
-) -> list[tuple[Model, int]]:
+) -> list[tuple[Model, LineMap]]:
     try:
         data = load_yaml(path)
     except YamlSyntaxError as error:
@@ -67,7 +67,7 @@ def _validate_entries(
     if not isinstance(data, list):
         problems.append(Problem(path, 1, f"the file must be a list of {label} entries"))
         return []
-    valid: list[tuple[Model, int]] = []
+    valid: list[tuple[Model, LineMap]] = []
     for index, entry in enumerate(data):
         if not isinstance(entry, LineMap):
             line = data.item_lines[index] if isinstance(data, LineList) else 1
@@ -77,7 +77,7 @@ def _validate_entries(
         for key, line in entry.duplicate_keys:
             problems.append(Problem(path, line, f"{name}: key '{key}' is given twice"))
         try:
-            valid.append((model.model_validate(dict(entry)), entry.line))
+            valid.append((model.model_validate(dict(entry)), entry))
         except ValidationError as error:
             for detail in error.errors():
                 line = line_of(entry, tuple(detail["loc"]), entry.line)
@@ -126,16 +126,16 @@ def load_fact_store(directory: Path) -> FactStore:
         problems.append(Problem(directory, 0, "no fact files (*.yaml) found"))
 
     people_entries = [
-        (path, person, line)
+        (path, person, entry.line)
         for path in _yaml_files(directory / PEOPLE_DIR)
-        for person, line in _validate_entries(path, Person, "person", problems)
+        for person, entry in _validate_entries(path, Person, "person", problems)
     ]
     people = _unique(people_entries, "person", problems)
 
     fact_entries = [
-        (path, fact, line)
+        (path, fact, entry.line)
         for path in fact_files
-        for fact, line in _validate_entries(path, Fact, "fact", problems)
+        for fact, entry in _validate_entries(path, Fact, "fact", problems)
     ]
     for path, fact, line in fact_entries:
         for person_id in fact.people:
@@ -150,10 +150,13 @@ def load_fact_store(directory: Path) -> FactStore:
                 )
     facts = _unique(fact_entries, "fact", problems)
 
-    question_entries = [
-        (path, question, line)
+    validated_questions = [
+        (path, question, entry)
         for path in _yaml_files(directory / QUESTIONS_DIR)
-        for question, line in _validate_entries(path, Question, "question", problems)
+        for question, entry in _validate_entries(path, Question, "question", problems)
+    ]
+    question_entries = [
+        (path, question, entry.line) for path, question, entry in validated_questions
     ]
     for path, question, line in question_entries:
         if question.fact not in facts:
@@ -161,6 +164,21 @@ def load_fact_store(directory: Path) -> FactStore:
                 Problem(path, line, f"question '{question.id}': unknown fact '{question.fact}'")
             )
     questions = _unique(question_entries, "question", problems)
+    for path, question, entry in validated_questions:
+        line = line_of(entry, ("related",), entry.line)
+        for related in question.related:
+            if related == question.id:
+                problems.append(
+                    Problem(path, line, f"question '{question.id}' is related to itself")
+                )
+            elif related not in questions:
+                problems.append(
+                    Problem(
+                        path,
+                        line,
+                        f"question '{question.id}': unknown related question '{related}'",
+                    )
+                )
 
     if problems:
         raise FactDataError(problems)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.core.facts import Difficulty, Localized
 from bot.core.i18n import Lang
@@ -14,7 +14,14 @@ CHOICE_LETTERS = ("A", "B", "C", "D")
 
 @dataclass(frozen=True)
 class QuizQuestion:
-    """Four choices, exactly one right."""
+    """Four choices, exactly one right.
+
+    Besides ``fact_id`` (the fact it is about), a question knows which facts decide its
+    answer (``asks``: all four for "which came first"), which facts it shows a player
+    (``shows``: those, plus every fact its prompt, choices or explanation dates), and which
+    curated questions are declared ``related`` to it, so that a game never puts beside it a
+    question it answers.
+    """
 
     id: str
     fact_id: str
@@ -25,25 +32,36 @@ class QuizQuestion:
     correct: int
     explanation: Localized
     sources: tuple[SourceLink, ...]
+    asks: frozenset[str] = frozenset()
+    shows: frozenset[str] = frozenset()
+    related: frozenset[str] = frozenset()
+    # For choices with a natural order (years, months): the kind of question and where its
+    # right answer sits in that order (0 first … 3 latest), whatever order they are shown in.
+    kind: str = "curated"
+    answer_rank: int | None = None
 
     @property
     def topic(self) -> str:
         return self.topics[0]
 
+    @property
+    def asked_facts(self) -> frozenset[str]:
+        """The facts whose dates or details decide the answer."""
+        return self.asks | {self.fact_id}
+
+    @property
+    def shown_facts(self) -> frozenset[str]:
+        """Every fact a player learns about from this question, its reveal included."""
+        return self.shows | self.asked_facts
+
     def shuffled(self, rng: random.Random) -> QuizQuestion:
         """The same question with its choices in a random order."""
         order = list(range(len(self.choices)))
         rng.shuffle(order)
-        return QuizQuestion(
-            self.id,
-            self.fact_id,
-            self.difficulty,
-            self.topics,
-            self.prompt,
-            tuple(self.choices[i] for i in order),
-            order.index(self.correct),
-            self.explanation,
-            self.sources,
+        return replace(
+            self,
+            choices=tuple(self.choices[i] for i in order),
+            correct=order.index(self.correct),
         )
 
     def answer_text(self, lang: Lang) -> str:
