@@ -330,10 +330,13 @@ class ShellAdapter:
         if not buttons:
             self.say(f"No message with buttons in #{self._speaker.channel} yet.")
             return
-        if not args.isdigit() or not 1 <= int(args) <= len(buttons):
+        # isdecimal admits only what int() reads ("٣" and "１" too, not "³"), and the length
+        # cap keeps int() under its limit on digits.
+        number = int(args) if args.isdecimal() and len(args) <= 9 else 0
+        if not 1 <= number <= len(buttons):
             self.say(f"Usage: :click N, with N from 1 to {len(buttons)}")
             return
-        await self.run_command(buttons[int(args) - 1].action)
+        await self.run_command(buttons[number - 1].action)
 
     async def run(self, stdin: TextIO, interactive: bool) -> int:
         """Read lines until :quit or end of input; returns the exit status."""
