@@ -4,6 +4,7 @@ read loop's guard, and labels in the shell's language."""
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -35,13 +36,16 @@ def config(tmp_path: Path) -> Path:
     return path
 
 
-def shell(config: Path, script: str | bytes, *extra: str) -> subprocess.CompletedProcess[str]:
+def shell(
+    config: Path, script: str | bytes, *extra: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     now = [] if "--now" in extra else ["--now", NOW]
     result = subprocess.run(
         [sys.executable, "-m", "bot", "shell", "--config", str(config), *now, *extra],
         input=script.encode() if isinstance(script, str) else script,
         capture_output=True,
         cwd=REPO_ROOT,
+        env={**os.environ, **(env or {})},
         timeout=120,
         check=False,
     )
@@ -125,12 +129,21 @@ def test_a_two_day_jump_skips_one_post_and_sends_the_other(config: Path) -> None
     assert result.stdout.count(FOOTER) == 1
 
 
-def test_invalid_utf8_on_stdin_is_replaced(config: Path) -> None:
-    script = b"/alliance search \xff\xfeYalta\n:user \xc3\x28x\n/alliance on \xed\xa0\x80\n"
-    result = shell(config, script + END.encode())
+# Python decodes stdin strictly under a UTF-8 locale (a bad byte ends the session) and with
+# surrogate escapes under C.UTF-8 (the escapes then fail in the database): both are covered.
+@pytest.mark.parametrize("stdin_errors", ["strict", "surrogateescape"])
+def test_invalid_utf8_on_stdin_is_replaced(config: Path, stdin_errors: str) -> None:
+    script = (
+        b"/alliance search \xff\xfeYalta\n:user \xc3\x28x --admin\n"
+        b":channel \xed\xa0\x80\n/alliance subscribe\n/alliance on \xe6\x97\n"
+    )
+    env = {"PYTHONIOENCODING": f"utf-8:{stdin_errors}"}
+    result = shell(config, script + END.encode(), env=env)
     assert_survived(result)
-    assert "Now speaking as \ufffd(x." in result.stdout
-    assert "** Search:" in result.stdout
+    out = result.stdout
+    assert "** Search:" in out and "Now speaking as \ufffd(x (admin)." in out
+    assert "Subscribed #\ufffd\ufffd\ufffd to the daily post" in out
+    assert "That line failed" not in out
 
 
 def test_click_presses_the_buttons_of_the_current_channel(config: Path) -> None:
