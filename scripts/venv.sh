@@ -17,6 +17,10 @@ use_venv() {
     lock="requirements-dev.lock"
   fi
   if [ -n "${ALLIANCE_VENV:-}" ]; then
+    if [ ! -f "$ALLIANCE_VENV/bin/activate" ]; then
+      echo "ALLIANCE_VENV=$ALLIANCE_VENV is not a virtual environment (no bin/activate)" >&2
+      return 1
+    fi
     # shellcheck source=/dev/null
     source "$ALLIANCE_VENV/bin/activate"
     return
