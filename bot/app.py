@@ -17,6 +17,7 @@ from bot.core.clock import TimerClock
 from bot.core.commands import CommandRouter
 from bot.core.daily.commands import SubscribeOptions, SubscriptionCommands, parse_time
 from bot.core.daily.poster import DailyPoster, DeliveryPolicy
+from bot.core.daily.stores import SubscriptionStore
 from bot.core.fact_commands import FactCommands
 from bot.core.fact_loading import load_fact_store
 from bot.core.fact_store import FactStore
@@ -62,6 +63,7 @@ class Core:
     poster: DailyPoster
     quiz: QuizManager
     retention: Retention
+    subscriptions: SubscriptionStore
 
 
 def worker_id() -> str:
@@ -130,6 +132,6 @@ async def running_core(
         QuizCommands(quiz, quiz_repository, daily_question, subscriptions.get).register(router)
         try:
             retention = Retention(settings.retention, deliveries, quiz_repository)
-            yield Core(settings, store, database, router, poster, quiz, retention)
+            yield Core(settings, store, database, router, poster, quiz, retention, subscriptions)
         finally:
             await quiz.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import json
 import logging
 import os
@@ -113,7 +114,7 @@ def _load(config: Path | None) -> Settings:
 def _shell(args: argparse.Namespace) -> int:
     from bot.adapters.shell import ShellAdapter, ShellTerminal, default_speaker, parse_moment
     from bot.app import running_core
-    from bot.core.clock import SimulatedClock
+    from bot.core.clock import ClockRangeError, SimulatedClock
     from bot.runtime import running_runtime
 
     settings = _load(args.config)
@@ -122,6 +123,9 @@ def _shell(args: argparse.Namespace) -> int:
     settings = settings.model_copy(update={"daily": daily})
     try:
         start = parse_moment(args.now) if args.now else datetime.now(UTC)
+    except ClockRangeError as error:
+        print(f"--now: {error}", file=sys.stderr)
+        return EXIT_USAGE
     except ValueError:
         print(
             f"--now: '{args.now}' is not an ISO 8601 time, e.g. 2026-06-22T10:00:00+00:00",
@@ -129,7 +133,11 @@ def _shell(args: argparse.Namespace) -> int:
         )
         return EXIT_USAGE
     speaker = default_speaker(args.user, args.channel, args.lang or settings.bot.language)
-    terminal = ShellTerminal(sys.stdout)
+    # Bytes that are not valid text become U+FFFD instead of ending the session.
+    for stream in (sys.stdin, sys.stdout):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="replace")
+    terminal = ShellTerminal(sys.stdout, speaker.lang)
 
     async def session() -> int:
         clock = SimulatedClock(start)

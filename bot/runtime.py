@@ -38,6 +38,12 @@ class Runtime:
     def __init__(self, timers: TimerDrivenPosts | None) -> None:
         self._timers = timers
 
+    def pause_daily_timers(self) -> None:
+        """Stop a timer-driven poller until :meth:`subscriptions_changed` plans it again (the
+        shell's long jumps, which must not fire every day's post on the way)."""
+        if self._timers is not None:
+            self._timers.stop()
+
     async def subscriptions_changed(self) -> None:
         """Call after a command that may have changed a subscription, so a timer-driven
         poller plans its next wake-up again (a polling one sees the change by itself)."""

@@ -4,4 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/venv.sh
 source scripts/venv.sh
+use_venv
 exec python -m bench "$@"

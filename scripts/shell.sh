@@ -4,4 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/venv.sh
 source scripts/venv.sh
-exec alliance-bot shell "$@"
+use_venv
+# `python -m` runs this checkout's bot package even in an environment shared with another one.
+exec python -m bot shell "$@"

@@ -8,23 +8,31 @@ itself (who is talking, where, in which language, and what time it is).
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import TextIO
 
 from bot.app import Core
-from bot.core.clock import SimulatedClock
+from bot.core.clock import SIMULATED_LATEST, ClockRangeError, SimulatedClock, check_simulated_moment
 from bot.core.commands import COMMAND_PREFIX
 from bot.core.context import Channel, CommandContext, User
-from bot.core.i18n import Lang, parse_language
+from bot.core.daily.schedule import PostTime
+from bot.core.i18n import Lang, parse_language, t
 from bot.core.ports import PostTarget
-from bot.core.replies import Button, Reply
+from bot.core.replies import Button, Reply, shorten
 from bot.runtime import Runtime
 
 PLATFORM = "shell"
 TENANT = "local"
 TICK_SECONDS = 0.5
+# A jump replays only its last day, as a bot back from downtime sends only what is at most
+# grace_hours (never more than 24) late: `:wait 1d` shows the next post at its minute, while
+# `:wait 3650d` does not send ten years of posts one by one.
+REPLAY_WINDOW = timedelta(days=1)
+
+log = logging.getLogger(__name__)
 
 META_HELP = """\
 Shell commands:
@@ -34,7 +42,7 @@ Shell commands:
   :lang en|ja             switch the reply language
   :time ISO8601           jump the clock forward to a moment (fires what falls due)
   :wait SECONDS           jump the clock forward (also 90s, 5m, 2h, 1d)
-  :click N                press button N of the last message that had buttons
+  :click N                press button N of the last message with buttons here
   :help                   this list
   :quit                   leave (so does end of input)"""
 
@@ -43,9 +51,14 @@ _UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 def parse_moment(text: str) -> datetime:
-    """An ISO 8601 moment; one without an offset is taken as UTC."""
+    """An ISO 8601 moment in UTC; one without an offset is taken as UTC.
+
+    Raises:
+        ClockRangeError: outside the simulated clock's range.
+        ValueError: not an ISO 8601 moment.
+    """
     moment = datetime.fromisoformat(text.strip())
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return check_simulated_moment(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
 
 
 def parse_duration(text: str) -> float | None:
@@ -56,8 +69,8 @@ def parse_duration(text: str) -> float | None:
     return float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
 
 
-def render_text(reply: Reply, channel: str) -> str:
-    """A reply as readable terminal text."""
+def render_text(reply: Reply, channel: str, lang: Lang = "en") -> str:
+    """A reply as readable terminal text, its labels in ``lang``."""
     lines = [f"── #{channel} " + ("(only you can see this) " if reply.ephemeral else "") + "──"]
     if reply.title:
         lines.append(f"** {reply.title} **")
@@ -67,22 +80,41 @@ def render_text(reply: Reply, channel: str) -> str:
         lines.append(f"• {field.name}")
         lines.extend(f"  {line}" for line in field.value.splitlines())
     lines.extend(f"[{i}] {button.label}" for i, button in enumerate(reply.buttons, start=1))
-    lines.extend(f"Source: {source.title} <{source.url}>" for source in reply.sources)
+    lines.extend(t("source_line", lang, title=s.title, url=s.url) for s in reply.sources)
     if reply.footer:
         lines.append(f"({reply.footer})")
     return "\n".join(lines)
 
 
+def posts_between(
+    post_time: PostTime, active_since: datetime, start: datetime, end: datetime
+) -> int:
+    """How many daily posts fall due in (``start``, ``end``], none before ``active_since``."""
+    first = post_time.next_after(max(start, active_since - timedelta(microseconds=1)))
+    if first > end:
+        return 0
+    last_day = post_time.local_date(end)
+    if post_time.on(last_day) > end:
+        last_day -= timedelta(days=1)
+    return (last_day - post_time.local_date(first)).days + 1
+
+
 class ShellTerminal:
     """The terminal as a chat platform. Every bot message is printed here, whether it answers
     a command or the bot posts on its own (daily posts, quiz questions and reveals), so the
-    buttons of the latest message are always the ones ``:click`` presses."""
+    buttons of each channel's latest message are the ones ``:click`` presses there. Labels
+    follow the shell's language (``lang``)."""
 
     platform = PLATFORM
 
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: TextIO, lang: Lang = "en") -> None:
         self._out = out
-        self.last_buttons: tuple[Button, ...] = ()
+        self.lang: Lang = lang
+        self._buttons: dict[str, tuple[Button, ...]] = {}
+
+    def buttons_in(self, channel: str) -> tuple[Button, ...]:
+        """The buttons of the last message with buttons in ``channel``."""
+        return self._buttons.get(channel, ())
 
     def say(self, text: str) -> None:
         """Print a line of the shell's own (not the bot's)."""
@@ -91,8 +123,8 @@ class ShellTerminal:
     def show(self, reply: Reply, channel: str) -> None:
         """Print a message from the bot."""
         if reply.buttons:
-            self.last_buttons = reply.buttons
-        print(render_text(reply, channel), file=self._out, flush=True)
+            self._buttons[channel] = reply.buttons
+        print(render_text(reply, channel, self.lang), file=self._out, flush=True)
 
     def serves(self, tenant: str) -> bool:
         return True
@@ -132,6 +164,10 @@ class ShellAdapter:
         self._clock = clock
         self._terminal = terminal
         self._speaker = speaker
+        terminal.lang = speaker.lang
+        # One line or one background tick at a time, so a jump that pauses the daily posts
+        # is never interleaved with a tick that plans them again.
+        self._turn = asyncio.Lock()
 
     @property
     def prompt(self) -> str:
@@ -160,6 +196,22 @@ class ShellAdapter:
 
     async def handle_line(self, line: str) -> bool:
         """Process one input line; False means the user asked to quit."""
+        async with self._turn:
+            return await self._handle(line)
+
+    async def safe_handle_line(self, line: str) -> bool:
+        """:meth:`handle_line`, but a failure prints one line and the session goes on."""
+        try:
+            return await self.handle_line(line)
+        except Exception as error:  # the shell is for trying things: no line may end it
+            log.debug("shell line failed", exc_info=True)
+            self.say(
+                f"That line failed ({shorten(f'{type(error).__name__}: {error}', 200)}); "
+                "the session goes on."
+            )
+            return True
+
+    async def _handle(self, line: str) -> bool:
         await self._clock.fire_due()
         text = line.strip()
         if not text:
@@ -200,16 +252,12 @@ class ShellAdapter:
                     self.say("Usage: :lang en|ja")
                 else:
                     self._speaker = replace(self._speaker, lang=lang)
+                    self._terminal.lang = lang
                     self.say(f"Replies now in {lang}.")
             case "time":
                 await self._jump_to(args)
             case "wait":
-                seconds = parse_duration(args)
-                if seconds is None:
-                    self.say("Usage: :wait SECONDS (for example :wait 20, :wait 5m, :wait 1d)")
-                else:
-                    await self._clock.advance(seconds)
-                    self.say(f"Clock: {self._clock.now().isoformat(timespec='seconds')}")
+                await self._wait(args)
             case "click":
                 await self._click(args)
             case _:
@@ -227,27 +275,75 @@ class ShellAdapter:
         self._speaker = replace(self._speaker, user=user)
         self.say(f"Now speaking as {user.name}{' (admin)' if admin else ''}.")
 
+    async def _wait(self, args: str) -> None:
+        seconds = parse_duration(args)
+        if seconds is None:
+            self.say("Usage: :wait SECONDS (for example :wait 20, :wait 5m, :wait 1d)")
+            return
+        now = self._clock.now()
+        # Compared before any datetime arithmetic: 400 digits make an infinite float.
+        if seconds > (SIMULATED_LATEST - now).total_seconds():
+            self.say(
+                f"That wait would take the clock past {SIMULATED_LATEST.date()} (UTC), the end "
+                "of its range; wait less."
+            )
+            return
+        await self._jump(now + timedelta(seconds=seconds))
+
     async def _jump_to(self, args: str) -> None:
         try:
             target = parse_moment(args)
+        except ClockRangeError as error:
+            self.say(f"Cannot set the clock: {shorten(str(error), 300)}.")
+            return
         except ValueError:
             self.say("Usage: :time ISO8601 (for example :time 2026-06-22T09:00:00+00:00)")
             return
         if target < self._clock.now() - timedelta(seconds=1):
             self.say("The clock only moves forward; give a later time.")
             return
+        await self._jump(target)
+
+    async def _jump(self, target: datetime) -> None:
+        """Move the clock to ``target``, firing what falls due; of a jump longer than
+        :data:`REPLAY_WINDOW`, the daily posts before its last day are skipped and counted."""
+        replay_from = target - REPLAY_WINDOW
+        now = self._clock.now()
+        if replay_from > now:
+            skipped = await self._daily_posts_between(now, replay_from)
+            self._runtime.pause_daily_timers()
+            await self._clock.advance_to(replay_from)  # quiz timers still fire on the way
+            # What fell due on the way is recorded as skipped, as after downtime longer
+            # than the grace window; the timers then plan the posts after it again.
+            await self._core.poster.skip_due(replay_from)
+            await self._runtime.subscriptions_changed()
+            if skipped:
+                self.say(
+                    f"Skipped {skipped} daily post{'s' if skipped != 1 else ''} due more than "
+                    "a day before the new time: like a bot back from downtime, a long jump "
+                    "sends only the recent ones."
+                )
         await self._clock.advance_to(target)
         self.say(f"Clock: {self._clock.now().isoformat(timespec='seconds')}")
 
+    async def _daily_posts_between(self, start: datetime, end: datetime) -> int:
+        subscriptions = await self._core.subscriptions.active([PLATFORM])
+        return sum(
+            posts_between(sub.post_time, sub.active_since, start, end) for sub in subscriptions
+        )
+
     async def _click(self, args: str) -> None:
-        buttons = self._terminal.last_buttons
+        buttons = self._terminal.buttons_in(self._speaker.channel)
         if not buttons:
-            self.say("No message with buttons yet.")
+            self.say(f"No message with buttons in #{self._speaker.channel} yet.")
             return
-        if not args.isdigit() or not 1 <= int(args) <= len(buttons):
+        # isdecimal admits only what int() reads ("٣" and "１" too, not "³"), and the length
+        # cap keeps int() under its limit on digits.
+        number = int(args) if args.isdecimal() and len(args) <= 9 else 0
+        if not 1 <= number <= len(buttons):
             self.say(f"Usage: :click N, with N from 1 to {len(buttons)}")
             return
-        await self.run_command(buttons[int(args) - 1].action)
+        await self.run_command(buttons[number - 1].action)
 
     async def run(self, stdin: TextIO, interactive: bool) -> int:
         """Read lines until :quit or end of input; returns the exit status."""
@@ -270,7 +366,7 @@ class ShellAdapter:
                     if not line:
                         return 0
                     self.say(self.prompt + line.rstrip("\n"))
-                if not await self.handle_line(line):
+                if not await self.safe_handle_line(line):
                     return 0
         finally:
             if ticker is not None:
@@ -281,7 +377,8 @@ class ShellAdapter:
         # While a person is typing, timers still fire as real time runs on.
         while True:
             await asyncio.sleep(TICK_SECONDS)
-            await self._clock.fire_due()
+            async with self._turn:
+                await self._clock.fire_due()
 
 
 def default_speaker(name: str, channel: str, lang: Lang) -> Speaker:

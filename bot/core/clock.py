@@ -29,6 +29,30 @@ class Clock(Protocol):
     def now(self) -> datetime: ...
 
 
+# The simulated clock stays well inside what datetime can hold, so calendar arithmetic on top
+# of it (a grace window back, a day's post forward, a time zone either way) cannot overflow.
+SIMULATED_EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+SIMULATED_LATEST = datetime(2999, 12, 31, tzinfo=UTC)
+
+
+class ClockRangeError(ValueError):
+    """A moment the simulated clock may not show."""
+
+
+def check_simulated_moment(moment: datetime) -> datetime:
+    """``moment`` in UTC, or ClockRangeError if it lies outside the simulated clock's range."""
+    try:
+        utc = moment.astimezone(UTC)
+    except OverflowError:
+        utc = None
+    if utc is None or not SIMULATED_EARLIEST <= utc <= SIMULATED_LATEST:
+        raise ClockRangeError(
+            f"{moment.isoformat()} is outside the simulated clock's range, "
+            f"{SIMULATED_EARLIEST.date()} to {SIMULATED_LATEST.date()} (UTC)"
+        )
+    return utc
+
+
 class SystemClock:
     """The real time."""
 
@@ -65,7 +89,7 @@ class SimulatedClock:
         if start.tzinfo is None:
             raise ValueError("the simulated clock needs a timezone-aware start time")
         self._monotonic = monotonic
-        self._set(start.astimezone(UTC))
+        self._set(check_simulated_moment(start))
         self._timers: list[_Timer] = []
         self._sequence = itertools.count()
         # One mover at a time: a jump and the shell's background tick must not interleave.
@@ -97,7 +121,8 @@ class SimulatedClock:
     async def advance_to(self, target: datetime) -> None:
         """Move to ``target`` (never backwards), firing every timer due by then, in order."""
         async with self._moving:
-            target = max(target.astimezone(UTC), self.now())
+            # Only a jump is checked: running on in real time past the range's end is harmless.
+            target = check_simulated_moment(target) if target > self.now() else self.now()
             while True:
                 self._drop_cancelled()
                 if not self._timers or self._timers[0].when > target:

@@ -66,7 +66,7 @@ def test_wait_moves_the_day_and_time_moves_forward_only(config: Path) -> None:
 
 def test_click_presses_a_button_of_the_last_message(config: Path) -> None:
     result = shell(config, ":click 1\n/alliance search Yalta\n:click 1\n:click 9\n")
-    assert "No message with buttons yet." in result.stdout
+    assert "No message with buttons in #general yet." in result.stdout
     after_click = result.stdout.split("> :click 1")[2]
     assert "** The Yalta Conference **" in after_click
     assert "[1] Another fact" in after_click

@@ -35,6 +35,10 @@ from bot.core.replies import Reply
 log = logging.getLogger(__name__)
 
 
+# A grace window below zero: every post already due counts as too late.
+_NOTHING_ON_TIME = timedelta(microseconds=-1)
+
+
 @dataclass(frozen=True)
 class DeliveryPolicy:
     """How hard to try, and for how long."""
@@ -139,6 +143,17 @@ class DailyPoster:
         finally:
             await run.marks.close()
         return run.report
+
+    async def skip_due(self, now: datetime) -> int:
+        """Record everything due by ``now`` as skipped, sending nothing (as after downtime
+        longer than the grace window); returns how many skip rows were written."""
+        skipped = 0
+        batches = self._deliveries.claim_due(
+            self.platforms, self.serves, self._worker, lambda: now, _NOTHING_ON_TIME
+        )
+        async for batch in batches:
+            skipped += len(batch.skipped)
+        return skipped
 
     async def _phase(self, name: str, work: Awaitable[None]) -> None:
         # One phase's trouble (the database, a bug) must not stop the others.

@@ -31,6 +31,11 @@ class SubscriptionStore(Protocol):
 
     async def remove(self, channel: ChannelKey) -> bool: ...
 
+    async def active(self, platforms: Collection[str]) -> list[Subscription]:
+        """Every subscription on ``platforms`` that is not paused (for small tenants and
+        the shell: the poll itself never lists them all)."""
+        ...
+
     async def pause(self, channel: ChannelKey, reason: str, now: datetime) -> None:
         """Stop posting to the channel until an admin subscribes it again."""
         ...
