@@ -65,7 +65,7 @@ async def running_runtime(
         timers: TimerDrivenPosts | None = None
         if poll == "timers":
             timers = TimerDrivenPosts(core.poster, clock)
-            jobs.callback(timers.stop)
+            jobs.push_async_callback(_stop_timers, timers)
             await timers.run_now()
         else:
             scheduler = DailyPostScheduler(core.poster, clock, settings.daily.poll_seconds)
@@ -91,9 +91,16 @@ async def _heartbeat(path: Path) -> AsyncIterator[None]:
             except OSError:
                 log.exception("cannot write the heartbeat %s", path)
 
-    async with _owned_task(forever()):
-        yield
-    await asyncio.to_thread(_remove, path)
+    try:
+        async with _owned_task(forever()):
+            yield
+    finally:
+        await asyncio.to_thread(_remove, path)
+
+
+async def _stop_timers(timers: TimerDrivenPosts) -> None:
+    timers.stop()
+    await timers.wait()
 
 
 def _remove(path: Path) -> None:

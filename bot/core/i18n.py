@@ -204,6 +204,10 @@ _STRINGS: dict[str, dict[Lang, str]] = {
         "en": "the post could not be sent within the grace window",
         "ja": "猶予時間内に投稿できませんでした",
     },
+    "problem_bad_settings": {
+        "en": "the subscription's time zone or time cannot be used here; subscribe again",
+        "ja": "購読のタイムゾーンまたは時刻が使えません。もう一度購読してください",
+    },
     "problem_unknown": {
         "en": "the post could not be delivered",
         "ja": "投稿を配信できませんでした",

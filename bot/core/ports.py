@@ -43,6 +43,7 @@ class DeliveryProblem(StrEnum):
     TIMEOUT = "timeout"
     NOT_SUBSCRIBED = "not_subscribed"
     EXPIRED = "expired"
+    BAD_SETTINGS = "bad_settings"
     UNKNOWN = "unknown"
 
 

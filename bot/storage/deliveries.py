@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Collection, Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfoNotFoundError
 
 from sqlalchemy import (
     ColumnElement,
@@ -29,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.context import ChannelKey
 from bot.core.daily.model import Claim, DeliveryRecord, DueBatch, Now, Owed, Serves, Subscription
-from bot.core.daily.schedule import owed_occurrences
+from bot.core.daily.schedule import Occurrence, owed_occurrences
 from bot.core.ports import DeliveryProblem
 from bot.storage.database import Database
 from bot.storage.subscriptions import to_subscription
@@ -46,6 +47,24 @@ SKIPPED = "skipped"
 
 # Rows per statement: far below asyncpg's 32,767 bind parameters, and short transactions.
 BATCH = 500
+
+
+def _owed_from(
+    subscription: Subscription, next_due_at: datetime, now: datetime
+) -> list[Occurrence]:
+    """The posts owed by ``now``, from the local date of the stored next-due time on.
+
+    Counting from that date's start under the schedule as it is now, not from the stored
+    moment itself, keeps a day whose moment moved earlier since it was stored (a changed
+    spread second, new time-zone rules) instead of silently passing over it; the unique
+    delivery row keeps any day from being posted twice.
+    """
+    post_time = subscription.post_time
+    day_start = datetime.combine(
+        post_time.local_date(next_due_at), time(0), tzinfo=post_time.zone
+    ).astimezone(UTC)
+    since = max(subscription.active_since, day_start)
+    return owed_occurrences(post_time, since, now)
 
 
 def _claim(row: DeliveryRow, recovered: bool) -> Claim:
@@ -183,22 +202,36 @@ class DeliveryRepository:
         too_late: list[Owed] = []
         subscriptions: dict[ChannelKey, Subscription] = {}
         advances: list[dict[str, object]] = []
+        broken: list[int] = []
         for row in rows:
             if not serves(row.platform, row.tenant):
                 continue
-            subscription = to_subscription(row)
-            subscriptions[subscription.channel] = subscription
             assert row.next_due_at is not None
-            since = max(subscription.active_since, row.next_due_at)
-            for occurrence in owed_occurrences(subscription.post_time, since, now):
+            try:
+                subscription = to_subscription(row)
+                occurrences = _owed_from(subscription, row.next_due_at, now)
+                next_due = subscription.post_time.next_after(now)
+            except (ZoneInfoNotFoundError, ValueError, OverflowError):
+                # A zone this process's tz database lacks, or a value no schedule can use:
+                # pause that one channel (an admin sees why) instead of the whole batch.
+                log.exception("cannot schedule %s/%s; pausing it", row.tenant, row.channel_id)
+                broken.append(row.id)
+                continue
+            subscriptions[subscription.channel] = subscription
+            for occurrence in occurrences:
                 owed = Owed(subscription.channel, occurrence.local_date, occurrence.due_at)
                 (on_time if now - occurrence.due_at <= grace else too_late).append(owed)
-            advances.append(
-                {
-                    "row_id": row.id,
-                    "old_due": row.next_due_at,
-                    "new_due": subscription.post_time.next_after(now),
-                }
+            advances.append({"row_id": row.id, "old_due": row.next_due_at, "new_due": next_due})
+        if broken:
+            await session.execute(
+                update(SubscriptionRow)
+                .where(SubscriptionRow.id.in_(broken))
+                .values(
+                    paused_reason=DeliveryProblem.BAD_SETTINGS.value,
+                    paused_at=now,
+                    next_due_at=None,
+                ),
+                execution_options={"synchronize_session": False},
             )
         claimed = await self._insert_rows(session, on_time, CLAIMED, worker, now)
         skipped = await self._insert_rows(session, too_late, SKIPPED, "", now)
@@ -259,7 +292,8 @@ class DeliveryRepository:
                 query = (
                     select(DeliveryRow.id, DeliveryRow.platform, DeliveryRow.tenant)
                     .where(condition, DeliveryRow.id > after_id)
-                    .order_by(DeliveryRow.id)
+                    # (status, id) pins the plan to ix_deliveries_status_id.
+                    .order_by(DeliveryRow.status, DeliveryRow.id)
                     .limit(BATCH)
                 )
                 candidates = (await session.execute(self._lock_skipping_locked(query))).all()

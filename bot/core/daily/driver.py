@@ -22,20 +22,43 @@ class TimerDrivenPosts:
         self._clock = clock
         self._timer: Cancellable | None = None
         self._planning = asyncio.Lock()
+        # One run at a time: a replan during a run must not start a second one beside it.
+        self._running = asyncio.Lock()
+        self._stopped = False
 
     async def run_now(self) -> None:
         """Send what is due (catching up after downtime), then plan the next wake-up."""
-        await self._poster.run_due(self._clock.now())
-        await self.replan()
+        async with self._running:
+            if self._stopped:
+                return
+            await self._poster.run_due(self._clock.now())
+        if not self._stopped:  # a stop during the run is final
+            await self._plan()
 
     async def replan(self) -> None:
+        """Plan the next wake-up (again); also resumes after :meth:`stop`."""
+        self._stopped = False
+        await self._plan()
+
+    async def _plan(self) -> None:
         async with self._planning:
             if self._timer is not None:
                 self._timer.cancel()
             wake_at = await self._poster.next_wakeup(self._clock.now())
-            self._timer = self._clock.call_at(wake_at, self.run_now) if wake_at else None
+            self._timer = self._clock.call_at(wake_at, self._fire) if wake_at else None
+
+    async def _fire(self) -> None:
+        if not self._stopped:
+            await self.run_now()
 
     def stop(self) -> None:
+        """Arm nothing more; a run under way finishes (and :meth:`wait` waits for it)."""
+        self._stopped = True
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
+
+    async def wait(self) -> None:
+        """Wait for a run under way to finish."""
+        async with self._running:
+            pass

@@ -98,6 +98,8 @@ class DailyPoster:
         self._worker = worker_id
         self._policy = policy or DeliveryPolicy()
         self._send_slots = asyncio.Semaphore(self._policy.concurrency)
+        # Set on shutdown: a run in progress finishes the batch it has claimed, then stops.
+        self._stopping = False
         self._daily_question = daily_question
 
     @property
@@ -144,6 +146,11 @@ class DailyPoster:
             await run.marks.close()
         return run.report
 
+    def stop_claiming(self) -> None:
+        """Let a run in progress send what it has claimed, and claim nothing more (shutdown:
+        a claim nobody will send only waits for another process's take-over)."""
+        self._stopping = True
+
     async def skip_due(self, now: datetime) -> int:
         """Record everything due by ``now`` as skipped, sending nothing (as after downtime
         longer than the grace window); returns how many skip rows were written."""
@@ -184,6 +191,8 @@ class DailyPoster:
                 for claim, subscription in batch.claims:
                     pending = _Pending(claim, subscription, claimed_at)
                     await fanout.submit(self._guarded(claim, self._deliver(pending, run)))
+                if self._stopping:  # before the next batch is claimed
+                    break
 
     async def _send_batches(
         self, batches: Callable[[], AsyncIterator[list[Claim]]], run: _Run
@@ -198,6 +207,8 @@ class DailyPoster:
                         subscription = None
                     pending = _Pending(claim, subscription, claimed_at)
                     await fanout.submit(self._guarded(claim, self._deliver(pending, run)))
+                if self._stopping:
+                    break
 
     async def next_wakeup(self, now: datetime) -> datetime | None:
         """The next moment a post or a retry falls due."""
@@ -325,8 +336,10 @@ class _SentMarks:
     """Marks sent posts in batches: one UPDATE per ``size`` posts or ``delay`` seconds,
     whichever comes first, so a fan-out of 20,000 posts is 100 statements, not 20,000.
 
-    A post sent but not yet marked when the process dies is a claim like any other
-    unfinished one: recovery asks the platform before sending it again.
+    Each write is a task of its own, so cancelling the send that filled a batch cannot roll
+    the batch's marks back; :meth:`close` waits for every write. A post sent but not yet
+    marked when the process dies is a claim like any other unfinished one: recovery asks the
+    platform before sending it again.
     """
 
     def __init__(
@@ -343,37 +356,43 @@ class _SentMarks:
         self._size = size
         self._delay = delay
         self._pending: list[Claim] = []
-        self._later: asyncio.Task[None] | None = None
+        self._timer: asyncio.TimerHandle | None = None
+        self._writes: set[asyncio.Task[None]] = set()
 
     async def add(self, claim: Claim) -> None:
         self._pending.append(claim)
         if len(self._pending) >= self._size:
-            await self._flush()
-        elif self._later is None:
-            self._later = asyncio.create_task(self._flush_later())
+            # The sender waits for its batch (back-pressure), but shielded: if the sender is
+            # cancelled, the write still completes.
+            if (write := self._start_write()) is not None:
+                await asyncio.shield(write)
+        elif self._timer is None:
+            self._timer = asyncio.get_running_loop().call_later(self._delay, self._start_write)
 
-    async def _flush_later(self) -> None:
-        await asyncio.sleep(self._delay)
-        try:
-            await self._flush()
-        finally:
-            self._later = None
-
-    async def _flush(self) -> None:
+    def _start_write(self) -> asyncio.Task[None] | None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
         batch, self._pending = self._pending, []
         if not batch:
-            return
+            return None
+        write = asyncio.create_task(self._write(batch))
+        self._writes.add(write)
+        write.add_done_callback(self._writes.discard)
+        return write
+
+    async def _write(self, batch: list[Claim]) -> None:
         try:
             await self._deliveries.mark_sent_many(batch, self._worker, self._clock())
         except Exception:  # the rows stay claimed: recovery checks with the platform
             log.exception("could not mark %d sent post(s)", len(batch))
 
     async def close(self) -> None:
-        """Mark whatever is left; called when the run ends, however it ends. A flush under
-        way is waited for, not cancelled: cancelling it would roll its marks back."""
-        if self._later is not None:
-            await asyncio.gather(self._later, return_exceptions=True)
-        await self._flush()
+        """Mark whatever is left and wait for every write; called when the run ends, however
+        it ends."""
+        self._start_write()
+        while self._writes:
+            await asyncio.gather(*self._writes, return_exceptions=True)
 
 
 @dataclass(frozen=True)
@@ -410,7 +429,10 @@ class _Fanout:
         self._room.release()
 
     async def __aexit__(self, *exc_info: object) -> None:
-        if exc_info[0] is not None:
+        # Sends already under way finish even when claiming the next batch failed: a send
+        # cut off mid-request leaves the platform's state unknown. Only shutting down the
+        # run itself (cancellation) cuts them short.
+        if exc_info[0] is not None and issubclass(exc_info[0], asyncio.CancelledError):  # type: ignore[arg-type]
             for task in self._tasks:
                 task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)

@@ -64,9 +64,20 @@ class DailyPostScheduler:
         )
         self._scheduler.start()
 
-    async def stop(self) -> None:
-        """Stop polling and let a run in progress finish, so none outlives its database."""
+    async def stop(self, patience: float = 30.0) -> None:
+        """Stop polling; a run in progress sends what it has claimed, claims nothing more,
+        and is waited for (up to ``patience`` seconds) before the scheduler shuts down, since
+        shutting it down cancels the run's task and with it the sends and their marks."""
+        self._poster.stop_claiming()
+        if self._scheduler.running:
+            self._scheduler.pause()
+        if self._in_flight is not None:
+            in_flight = self._in_flight
+            try:
+                await asyncio.wait_for(asyncio.shield(in_flight), patience)
+            except TimeoutError:
+                log.warning("a daily-post run did not finish in %.0f s; stopping it", patience)
+            except Exception:  # already logged by the run itself
+                pass
         if self._scheduler.running:
             self._scheduler.shutdown(wait=False)
-        if self._in_flight is not None:
-            await asyncio.gather(self._in_flight, return_exceptions=True)
