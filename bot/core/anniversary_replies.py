@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
+import zlib
 from collections.abc import Iterable
 from datetime import date
 
 from bot.core.anniversaries import anniversaries_on, next_anniversary, years_since
+from bot.core.context import ChannelKey
 from bot.core.dates import display_month_day, display_range
 from bot.core.fact_store import FactStore
 from bot.core.facts import Fact
@@ -56,6 +59,33 @@ class AnniversaryReplies:
         label = display_month_day(day.month, day.day, lang)
         return self._listing(day, lang, t("today_title", lang, date=label), "today_none")
 
+    def daily_post(self, day: date, lang: Lang, channel: ChannelKey) -> Reply:
+        """A channel's daily post: the day's anniversaries, or on a day without any, a fact
+        picked for this channel and day, said to be one (not passed off as an anniversary).
+
+        The pick walks the corpus in a fixed order per channel, one step a day, so a channel
+        sees no fact twice until it has seen them all: never the same one on two days in a
+        row, as "the nearest anniversary" would show for a run of empty days.
+        """
+        if anniversaries_on(self._store, day):
+            return self.reply(day, lang)
+        facts = self._store.facts
+        start = zlib.crc32(repr(channel).encode()) % len(facts)
+        fact = facts[(start + day.toordinal() * _step(len(facts))) % len(facts)]
+        label = display_month_day(day.month, day.day, lang)
+        when = display_range(fact.date, fact.end_date, lang)
+        return Reply(
+            title=t("today_title", lang, date=label),
+            body=t("daily_none", lang, when=when),
+            fields=(
+                Field(
+                    name=f"{when} — {fact.title.get(lang)}",
+                    value=shorten(fact.text.get(lang), FIELD_TEXT_LIMIT),
+                ),
+            ),
+            sources=sources_of([fact]),
+        )
+
     def reply_for_month_day(self, day: date, lang: Lang) -> Reply:
         """The same for a day someone asked about (``/alliance on``)."""
         label = display_month_day(day.month, day.day, lang)
@@ -87,3 +117,11 @@ class AnniversaryReplies:
             fields=anniversary_fields(next_facts, next_day, lang),
             sources=sources_of(next_facts),
         )
+
+
+def _step(count: int) -> int:
+    """A step coprime with ``count``, so stepping by it visits every index before repeating."""
+    step = 7919 % count or 1
+    while math.gcd(step, count) != 1:
+        step += 1
+    return step

@@ -34,6 +34,10 @@ _STRINGS: dict[str, dict[Lang, str]] = {
         "en": "On this day — {date}",
         "ja": "今日は何の日 — {date}",
     },
+    "daily_none": {
+        "en": "No anniversary today — a fact from {when}:",
+        "ja": "今日に当たる記念日はありません。{when}の出来事から:",
+    },
     "today_none": {
         "en": "Nothing in the alliance's history falls on {date}. "
         "The nearest anniversary is {next_date} ({when}):",

@@ -104,8 +104,9 @@ async def test_a_day_without_anniversaries_still_gets_a_post(
     port = FakeChatPort()
     await poster(database, store, port).run_due(datetime(2026, 6, 23, 9, 0, tzinfo=UTC))
     reply = port.posts[0].reply
-    assert "いちばん近い" in reply.body
-    assert reply.fields
+    # Said honestly: not passed off as the day's anniversary.
+    assert reply.body.startswith("今日に当たる記念日はありません")
+    assert len(reply.fields) == 1 and reply.sources
 
 
 async def test_the_channels_own_zone_decides_the_moment_and_the_date(

@@ -225,7 +225,7 @@ class DailyPoster:
     def post_for(self, subscription: Subscription, claim: Claim) -> Reply:
         """The day's post in the channel's language; never empty."""
         lang = subscription.language
-        reply = self._days.reply(claim.local_date, lang)
+        reply = self._days.daily_post(claim.local_date, lang, claim.channel)
         reply = replace(reply, footer=t("daily_footer", lang))
         if not subscription.daily_question or self._daily_question is None:
             return reply
