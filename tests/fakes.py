@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from bot.core.ports import (
     DeliveryProblem,
+    MessageHandle,
     PermanentDeliveryError,
     PostTarget,
     TransientDeliveryError,
@@ -31,17 +32,25 @@ class FakeChatPort:
     failures: dict[str, list[Exception]] = field(default_factory=dict)
     tenants: set[str] | None = None
     gate: asyncio.Event | None = None
+    edits: list[tuple[MessageHandle, Reply]] = field(default_factory=list)
 
     def serves(self, tenant: str) -> bool:
         return self.tenants is None or tenant in self.tenants
 
-    async def post(self, target: PostTarget, reply: Reply, key: str) -> None:
+    async def post(self, target: PostTarget, reply: Reply, key: str) -> MessageHandle:
         if self.gate is not None:
             await self.gate.wait()
         pending = self.failures.get(target.channel_id)
         if pending:
             raise pending.pop(0)
         self.posts.append(RecordedPost(target, reply, key))
+        return MessageHandle(self.platform, target.channel_id, str(len(self.posts)))
+
+    async def edit(self, handle: MessageHandle, reply: Reply) -> None:
+        """Record the edit and change the stored post, as the platform would."""
+        index = int(handle.message_id) - 1
+        self.edits.append((handle, reply))
+        self.posts[index] = RecordedPost(self.posts[index].target, reply, self.posts[index].key)
 
     async def was_posted(self, target: PostTarget, key: str) -> bool:
         return any(post.key == key for post in self.posts)

@@ -8,6 +8,7 @@ itself (who is talking, where, in which language, and what time it is).
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import re
 from dataclasses import dataclass, replace
@@ -20,7 +21,7 @@ from bot.core.commands import COMMAND_PREFIX
 from bot.core.context import Channel, CommandContext, User
 from bot.core.daily.schedule import PostTime
 from bot.core.i18n import Lang, parse_language, t
-from bot.core.ports import PostTarget
+from bot.core.ports import MessageHandle, PostTarget
 from bot.core.replies import Button, Reply, shorten
 from bot.runtime import Runtime
 
@@ -111,6 +112,7 @@ class ShellTerminal:
         self._out = out
         self.lang: Lang = lang
         self._buttons: dict[str, tuple[Button, ...]] = {}
+        self._posted = itertools.count(1)
 
     def buttons_in(self, channel: str) -> tuple[Button, ...]:
         """The buttons of the last message with buttons in ``channel``."""
@@ -129,8 +131,16 @@ class ShellTerminal:
     def serves(self, tenant: str) -> bool:
         return True
 
-    async def post(self, target: PostTarget, reply: Reply, key: str) -> None:
+    async def post(self, target: PostTarget, reply: Reply, key: str) -> MessageHandle:
         self.show(reply, target.channel_name)
+        return MessageHandle(PLATFORM, target.channel_name, str(next(self._posted)))
+
+    async def edit(self, handle: MessageHandle, reply: Reply) -> None:
+        # A terminal cannot change what it printed: show the new version, marked as such.
+        if self._buttons.get(handle.channel_id) and not reply.buttons:
+            self._buttons.pop(handle.channel_id)
+        self.say(f"(message {handle.message_id} in #{handle.channel_id} edited:)")
+        self.show(reply, handle.channel_id)
 
     async def was_posted(self, target: PostTarget, key: str) -> bool:
         # A terminal keeps no history the next process could consult.

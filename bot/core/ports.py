@@ -28,6 +28,23 @@ class PostTarget:
         return cls(channel.platform, channel.tenant, channel.channel_id, name)
 
 
+@dataclass(frozen=True)
+class MessageHandle:
+    """A message the bot posted, as the platform knows it: enough to edit it later.
+
+    ``message_id`` is the platform's own id (a Discord snowflake, a Slack ``ts``, a shell
+    sequence number), opaque to the core.
+    """
+
+    platform: str
+    channel_id: str
+    message_id: str
+
+
+# The longest idempotency key a post may carry: Discord nonces stop at 25 characters.
+MAX_POST_KEY_LENGTH = 25
+
+
 class DeliveryProblem(StrEnum):
     """What went wrong with a post, in words a channel's admin can be shown (translated).
 
@@ -88,8 +105,16 @@ class ChatPort(Protocol):
         """Whether this process posts for ``tenant`` (a shard serves only its own guilds)."""
         ...
 
-    async def post(self, target: PostTarget, reply: Reply, key: str) -> None:
-        """Post ``reply``; ``key`` identifies the post so the platform can deduplicate it."""
+    async def post(self, target: PostTarget, reply: Reply, key: str) -> MessageHandle:
+        """Post ``reply``; ``key`` (at most :data:`MAX_POST_KEY_LENGTH` characters) identifies
+        the post: the adapter carries it in the message (Discord: the nonce and an embed
+        footer or component id; Slack: message metadata) so :meth:`was_posted` can find it
+        in the channel's recent history after a crash."""
+        ...
+
+    async def edit(self, handle: MessageHandle, reply: Reply) -> None:
+        """Replace a posted message's content with ``reply`` (e.g. a closed quiz question:
+        buttons off, answer shown)."""
         ...
 
     async def was_posted(self, target: PostTarget, key: str) -> bool:

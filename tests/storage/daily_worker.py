@@ -17,7 +17,7 @@ from bot.core.anniversary_replies import AnniversaryReplies
 from bot.core.clock import SimulatedClock
 from bot.core.daily.poster import DailyPoster, DeliveryPolicy
 from bot.core.fact_loading import load_fact_store
-from bot.core.ports import PostTarget
+from bot.core.ports import MessageHandle, PostTarget
 from bot.core.replies import Reply
 from bot.storage.database import Database
 from bot.storage.deliveries import DeliveryRepository
@@ -37,13 +37,17 @@ class RecordingPlatform:
     def serves(self, tenant: str) -> bool:
         return True
 
-    async def post(self, target: PostTarget, reply: Reply, key: str) -> None:
+    async def post(self, target: PostTarget, reply: Reply, key: str) -> MessageHandle:
         await asyncio.sleep(SEND_SECONDS)  # a real platform takes a while to answer
         async with self._db.session() as session:
             await session.execute(
                 text("INSERT INTO fake_posts (channel_id, key, worker) VALUES (:c, :k, :w)"),
                 {"c": target.channel_id, "k": key, "w": self._worker},
             )
+        return MessageHandle(self.platform, target.channel_id, key)
+
+    async def edit(self, handle: MessageHandle, reply: Reply) -> None:
+        raise AssertionError("daily posts are never edited")
 
     async def was_posted(self, target: PostTarget, key: str) -> bool:
         async with self._db.session() as session:

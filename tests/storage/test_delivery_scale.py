@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from bot.core.anniversary_replies import AnniversaryReplies
 from bot.core.daily.poster import DailyPoster, DeliveryPolicy
 from bot.core.fact_store import FactStore
-from bot.core.ports import PostTarget
+from bot.core.ports import MessageHandle, PostTarget
 from bot.core.rate_limits import PostRateLimits
 from bot.core.replies import Reply
 from bot.storage.database import Database
@@ -42,11 +42,15 @@ class ForgetfulPort:
     def serves(self, tenant: str) -> bool:
         return True
 
-    async def post(self, target: PostTarget, reply: Reply, key: str) -> None:
+    async def post(self, target: PostTarget, reply: Reply, key: str) -> MessageHandle:
         if self._limits is not None:
             await self._limits.wait(target.channel_id)
         self.posts.append(target.channel_id)
         self.sent_at.append(time.monotonic())
+        return MessageHandle(self.platform, target.channel_id, str(len(self.posts)))
+
+    async def edit(self, handle: MessageHandle, reply: Reply) -> None:
+        raise AssertionError("daily posts are never edited")
 
     async def was_posted(self, target: PostTarget, key: str) -> bool:
         return False
@@ -178,10 +182,10 @@ async def test_an_unsubscribe_during_a_long_fan_out_stops_that_channels_post(
     release = asyncio.Event()
 
     class SlowFirstPost(ForgetfulPort):
-        async def post(self, target: PostTarget, reply: Reply, key: str) -> None:
+        async def post(self, target: PostTarget, reply: Reply, key: str) -> MessageHandle:
             if not self.posts:
                 await release.wait()
-            await super().post(target, reply, key)
+            return await super().post(target, reply, key)
 
     port = SlowFirstPost()
     daily = poster(database, store, port, concurrency=1, reread_after=timedelta(0))

@@ -139,7 +139,7 @@ async def test_a_failing_second_claim_batch_does_not_cancel_the_first_batchs_sen
     class SlowPort(FakeChatPort):
         async def post(self, target, reply, key):  # type: ignore[no-untyped-def]
             await asyncio.sleep(0.2)
-            await super().post(target, reply, key)
+            return await super().post(target, reply, key)
 
         async def was_posted(self, target, key):  # type: ignore[no-untyped-def]
             return False  # a port that cannot tell
