@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -78,3 +79,30 @@ async def test_ten_random_days_never_get_an_empty_reply(corpus: FactStore) -> No
         assert reply.fields, day
         found += "nearest" not in reply.body
     assert found >= 5  # "mostly finds a real anniversary"
+
+
+def test_every_day_of_the_year_has_a_dated_fact(corpus: FactStore) -> None:
+    leap_year = date(2024, 1, 1)
+    missing = [
+        f"{day:%m-%d}"
+        for day in (leap_year + timedelta(days=n) for n in range(366))
+        if (day.month, day.day) not in set(corpus.month_days())
+    ]
+    assert missing == []
+
+
+def test_the_counts_in_the_fact_store_readme_are_the_corpus_counts(corpus: FactStore) -> None:
+    readme = (shipped_facts_dir() / "README.md").read_text(encoding="utf-8")
+    found = re.search(
+        r"(\d+) facts \((\d+) dated 1939–1945, (\d+) in 1946\), (\d+) people and (\d+) curated "
+        r"quiz questions, on (\d+) of the 366 month-days",
+        readme,
+    )
+    assert found, "facts/README.md must state the corpus counts"
+    facts, in_war, epilogue, people, questions, days = map(int, found.groups())
+    assert facts == len(corpus.facts)
+    assert in_war == sum(1939 <= fact.date.year <= 1945 for fact in corpus.facts)
+    assert epilogue == sum(fact.date.year == 1946 for fact in corpus.facts)
+    assert people == len(corpus.people)
+    assert questions == len(corpus.questions)
+    assert days == len(corpus.month_days())
