@@ -16,7 +16,7 @@ from bot.core.context import ChannelKey
 from bot.core.daily.model import Subscription
 from bot.core.daily.poster import DailyPoster, DeliveryPolicy
 from bot.core.fact_store import FactStore
-from bot.core.ports import DeliveryProblem, PostTarget
+from bot.core.ports import ChatPort, DeliveryProblem, PostTarget
 from bot.core.replies import Reply
 from bot.storage.database import Database
 from bot.storage.deliveries import DeliveryRepository
@@ -55,7 +55,7 @@ async def subscribe(database: Database, *subs: Subscription) -> None:
 
 
 def poster(
-    database: Database, store: FactStore, port: FakeChatPort, worker: str = "w1", **policy: object
+    database: Database, store: FactStore, port: ChatPort, worker: str = "w1", **policy: object
 ) -> DailyPoster:
     return DailyPoster(
         SubscriptionRepository(database),

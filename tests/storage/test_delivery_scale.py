@@ -12,17 +12,16 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from bot.core.anniversary_replies import AnniversaryReplies
-from bot.core.daily.poster import DailyPoster, DeliveryPolicy
+from bot.core.daily.poster import DailyPoster
 from bot.core.fact_store import FactStore
 from bot.core.ports import MessageHandle, PostTarget
 from bot.core.rate_limits import PostRateLimits
 from bot.core.replies import Reply
 from bot.storage.database import Database
-from bot.storage.deliveries import DeliveryRepository
 from bot.storage.subscriptions import SubscriptionRepository
 from bot.storage.tables import DeliveryRow
 from tests.storage.bulk import bulk_claims, bulk_subscribe
+from tests.storage.test_daily_delivery import poster
 
 SUBSCRIBED_AT = datetime(2026, 6, 21, 20, 0, tzinfo=UTC)
 NINE = datetime(2026, 6, 22, 9, 0, tzinfo=UTC)
@@ -54,19 +53,6 @@ class ForgetfulPort:
 
     async def was_posted(self, target: PostTarget, key: str) -> bool:
         return False
-
-
-def poster(
-    database: Database, store: FactStore, port: ForgetfulPort, worker: str = "w1", **policy: object
-) -> DailyPoster:
-    return DailyPoster(
-        SubscriptionRepository(database),
-        DeliveryRepository(database),
-        AnniversaryReplies(store),
-        {port.platform: port},
-        worker,
-        DeliveryPolicy(**policy),  # type: ignore[arg-type]
-    )
 
 
 async def status_counts(database: Database) -> Counter[str]:
