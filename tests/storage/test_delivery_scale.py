@@ -178,8 +178,6 @@ async def test_an_unsubscribe_during_a_long_fan_out_stops_that_channels_post(
     run = asyncio.create_task(daily.run_due(NINE))
     await asyncio.sleep(0.3)  # chan-0 is being sent; chan-1 and chan-2 are claimed, waiting
     subscriptions = SubscriptionRepository(database)
-    channels = {key.channel_id: key for key in (await subscriptions.get_many([]))}
-    assert channels == {}
     async with database.session() as session:
         waiting = (
             await session.scalars(select(DeliveryRow).where(DeliveryRow.channel_id == "chan-2"))
