@@ -22,9 +22,9 @@ from bot.core.ports import MessageHandle, PostTarget
 from bot.core.quiz.bank import QuestionBank
 from bot.core.quiz.commands import QuizCommands
 from bot.core.quiz.daily_question import DailyQuestion
-from bot.core.quiz.game import QuizGame
+from bot.core.quiz.game import AnswerOutcome, Player, QuizGame
 from bot.core.quiz.manager import QuizManager, QuizSettings
-from bot.core.quiz.model import GameStatus
+from bot.core.quiz.model import GameStatus, RecordedAnswer
 from bot.core.replies import Reply
 from bot.storage.database import Database, open_database
 from bot.storage.quiz import QuizRepository
@@ -73,6 +73,12 @@ class WatchedRepository(QuizRepository):
     def __init__(self, database: Database) -> None:
         super().__init__(database)
         self.ended = asyncio.Event()
+        self.log: list[str] | None = None
+
+    async def scoreboard(self, game_id: int) -> list[Player]:
+        if self.log is not None:
+            self.log.append("scoreboard read")
+        return await super().scoreboard(game_id)
 
     async def end_game(self, game_id: int, status: GameStatus, now: datetime) -> bool:
         ended = await super().end_game(game_id, status, now)
@@ -321,12 +327,14 @@ async def test_a_stop_never_comes_before_a_late_question(cluster: Cluster) -> No
         reply = await a.say("alice", "quiz stop")
         cluster.port.log.append(f"returned {reply.title}")
 
+    a.repository.log = cluster.port.log
     stopping = asyncio.create_task(stop())
     await a.repository.ended.wait()
     cluster.port.release.set()
     await asyncio.gather(closing, stopping)
     log = cluster.port.log
-    assert log[-2:] == ["Question 2/3", "returned Quiz over — scoreboard"]
+    # The stop waits for the late question before it reads and returns the scoreboard.
+    assert log[-3:] == ["Question 2/3", "scoreboard read", "returned Quiz over — scoreboard"]
     late = cluster.port.posts[-1].reply
     assert late.title == "Question 2/3" and not late.buttons  # edited closed at once
     assert a.clock.next_due() is None  # no timer for a stopped game
@@ -354,3 +362,33 @@ async def test_close_drains_the_outbox_and_no_quiz_starts_during_shutdown(
     await asyncio.gather(closing_question, shutting)
     log = cluster.port.log
     assert log == ["Question 1/3", reveal_title, "Question 2/3", "closed"]
+
+
+async def test_an_answer_reaching_the_store_after_the_close_or_the_deadline_is_refused(
+    cluster: Cluster,
+) -> None:
+    a = await cluster.process("A")
+    b = await cluster.process("B")
+    await a.say("alice", "quiz start 2")
+    game = await b.manager.running(ROOM)
+    assert game is not None and game.deadline is not None
+
+    def answer(user: str, index: int, when: datetime) -> RecordedAnswer:
+        return RecordedAnswer(
+            game.game_id, ROOM, user, user, index, game.current.id, "t", True, 900, when
+        )
+
+    # What B read said "open"; the store judges by the row as it is when the answer lands.
+    assert await b.repository.record_answer(answer("late", 0, game.deadline)) is (
+        AnswerOutcome.CLOSED
+    )
+    assert await b.repository.record_answer(answer("early", 1, START)) is AnswerOutcome.CLOSED
+    before = game.deadline - timedelta(seconds=1)
+    assert await b.repository.record_answer(answer("bob", 0, before)) is AnswerOutcome.ACCEPTED
+    assert await b.repository.record_answer(answer("bob", 0, before)) is (
+        AnswerOutcome.ALREADY_ANSWERED
+    )
+    closed = await a.repository.close_question(game.game_id, 0, "A", game.deadline)
+    assert closed is not None and [x.user_id for x in closed.answers] == ["bob"]
+    assert await b.repository.record_answer(answer("carol", 0, before)) is AnswerOutcome.CLOSED
+    assert await b.repository.close_question(game.game_id, 0, "B", game.deadline) is None
