@@ -26,7 +26,7 @@ from bot.core.replies import Reply
 from bot.storage.database import Database
 from bot.storage.quiz import QuizRepository
 from bot.storage.subscriptions import SubscriptionRepository
-from tests.fakes import FakeChatPort
+from tests.fakes import FakeChatPort, rate_limited
 
 START = datetime(2026, 6, 22, 18, 0, tzinfo=UTC)
 
@@ -235,6 +235,16 @@ async def test_a_quiet_channel_ends_the_quiz_itself(table: Table) -> None:
     assert sum(title.startswith("Answer:") for title in titles) == 2  # quiet_questions=2
     assert "gone quiet for 2 questions" in table.port.posts[-1].reply.body
     assert table.clock.next_due() is None
+
+
+async def test_a_question_that_could_not_be_posted_still_lets_the_quiz_end(table: Table) -> None:
+    await table.say("alice", "quiz start 2")
+    table.port.failures["quiz-room"] = [rate_limited(1), rate_limited(1)]  # reveal, question 2
+    await table.clock.advance(20)
+    assert table.posted_titles() == ["Question 1/2"]
+    await table.clock.advance(20)  # question 2 was lost, but its time still runs out
+    assert table.posted_titles()[-1] == "Quiz over — scoreboard"
+    assert await table.manager.running(table.who("alice").channel.key) is None
 
 
 async def test_fifty_people_answering_at_once_are_each_counted_once(table: Table) -> None:

@@ -364,9 +364,16 @@ class QuizManager:
             now = await self._repository.running_game(game.channel)
             if now is None or now.game_id != game.game_id or now.index != item.opens:
                 return False  # stopped meanwhile: no more questions
-        handle = await port.post(
-            PostTarget.of(game.channel, game.channel_name), item.reply, item.key
-        )
+        target = PostTarget.of(game.channel, game.channel_name)
+        handle: MessageHandle | None = None
+        try:
+            handle = await port.post(target, item.reply, item.key)
+        except Exception:
+            if not item.opens:  # not a later question: the caller hears of it
+                raise
+            # A later question still opens, so the game goes on and ends; a lost question
+            # is logged, not fatal.
+            log.exception("could not post question %d to %s", item.opens + 1, game.channel)
         if item.opens is not None:
             # The window opens now that the question is out, whatever the post cost.
             opened_at = self._clock.now()
@@ -381,7 +388,8 @@ class QuizManager:
                 deadline + self._lease,
             )
             if not opened:  # the game was stopped while the question was on its way
-                await port.edit(handle, closed_question_reply(game, item.opens))
+                if handle is not None:
+                    await port.edit(handle, closed_question_reply(game, item.opens))
                 return True
             if not self._closed:
                 self._arm_timer(game.game_id, game.channel, item.opens, deadline)
