@@ -223,6 +223,7 @@ async def test_only_the_starter_or_an_admin_can_stop(table: Table) -> None:
     stopped = await table.say("admin", "quiz stop", admin=True)  # type: ignore[arg-type]
     assert stopped.title == "Quiz over — scoreboard"
     assert "admin stopped the quiz" in stopped.body
+    assert table.port.edits and not table.port.posts[0].reply.buttons  # its question closed
     assert table.clock.next_due() is None
     assert (await table.say("alice", "quiz stop")).body == "No quiz is running in this channel."
 
