@@ -392,3 +392,21 @@ async def test_an_answer_reaching_the_store_after_the_close_or_the_deadline_is_r
     assert closed is not None and [x.user_id for x in closed.answers] == ["bob"]
     assert await b.repository.record_answer(answer("carol", 0, before)) is AnswerOutcome.CLOSED
     assert await b.repository.close_question(game.game_id, 0, "B", game.deadline) is None
+
+
+async def test_a_process_that_took_an_answer_goes_on_with_a_dead_owners_game(
+    cluster: Cluster,
+) -> None:
+    a = await cluster.process("A")
+    b = await cluster.process("B")
+    await a.say("alice", "quiz start 2")
+    game_id, index, right = await open_question(b)
+    await b.say("bob", f"quiz answer {game_id} {index} {right}")
+    # A dies: its clock never moves again. B watches the deadline it answered against.
+    await b.clock.advance(SECONDS)
+    game = await b.manager.running(ROOM)
+    assert game is not None and game.owner == "B" and game.index == 1
+    assert cluster.titles()[-1] == "Question 2/2"
+    await b.clock.advance(SECONDS)
+    assert cluster.titles()[-1] == "Quiz over — scoreboard"
+    assert [f.name for f in cluster.port.posts[-1].reply.fields] == ["🥇 bob"]
