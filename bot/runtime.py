@@ -2,7 +2,8 @@
 
 ``running_runtime`` starts, in order: the recovery of interrupted quizzes, the daily-post
 poller (which first catches up on what fell due while the bot was down), the heartbeat the
-container health check reads, and the retention job; on exit it stops them in reverse and
+container health check reads, the recovery of quizzes whose owner died meanwhile (every
+owner lease), and the retention job; on exit it stops them in reverse and
 closes the clock's timers. The shell and ``alliance-bot run`` both use it, so no adapter
 builds a scheduler of its own.
 """
@@ -72,6 +73,11 @@ async def running_runtime(
             scheduler.start()
             jobs.push_async_callback(scheduler.stop)
         await jobs.enter_async_context(_heartbeat(heartbeat_path(settings.bot.data_dir)))
+        # A game whose owner dies while this process runs is ended once its lease is out.
+        lease = core.quiz.settings.owner_lease_seconds
+        await jobs.enter_async_context(
+            _every(lease, lambda: core.quiz.recover_interrupted(clock.now()))
+        )
         interval = timedelta(hours=settings.retention.interval_hours).total_seconds()
         await jobs.enter_async_context(_every(interval, lambda: core.retention.prune(clock.now())))
         yield Runtime(timers)

@@ -255,6 +255,22 @@ _STRINGS: dict[str, dict[Lang, str]] = {
         "en": "A quiz is already running in this channel. Answer along, or ask its starter or an admin to `/alliance quiz stop` it.",
         "ja": "このチャンネルではすでにクイズが進行中です。参加するか、開始した人か管理者に `/alliance quiz stop` で終了してもらってください。",
     },
+    "quiz_question_closed": {
+        "en": "Closed · the answer: {answer}",
+        "ja": "締め切りました · 正解: {answer}",
+    },
+    "quiz_start_posted": {
+        "en": "Your quiz is on: question 1 is in the channel.",
+        "ja": "クイズを始めました。第1問をチャンネルに出しました。",
+    },
+    "quiz_start_failed": {
+        "en": "The quiz could not post its first question in this channel, so it did not start. Check the bot may post here, then try again.",
+        "ja": "このチャンネルに第1問を投稿できなかったため、クイズは始まりませんでした。ボットがここに投稿できるか確かめてから、もう一度お試しください。",
+    },
+    "quiz_shutting_down": {
+        "en": "The bot is restarting right now, so no quiz can start. Try again in a minute.",
+        "ja": "ボットは再起動中のため、クイズを始められません。少ししてからもう一度お試しください。",
+    },
     "quiz_none_running": {
         "en": "No quiz is running in this channel.",
         "ja": "このチャンネルで進行中のクイズはありません。",

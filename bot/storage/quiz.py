@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import json
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import case, delete, distinct, func, select, update
+from sqlalchemy import case, delete, distinct, func, insert, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.core.context import ChannelKey
+from bot.core.facts import Localized
+from bot.core.i18n import parse_language
+from bot.core.ports import MessageHandle
+from bot.core.quiz.game import AnswerOutcome, Player, QuizGame
 from bot.core.quiz.model import (
+    ClosedQuestion,
     GameStatus,
     LeaderboardRow,
     RecordedAnswer,
@@ -17,10 +24,75 @@ from bot.core.quiz.model import (
     TopicTally,
     UserStats,
 )
+from bot.core.quiz.question import QuizQuestion
+from bot.core.replies import SourceLink
 from bot.storage.database import Database
 from bot.storage.tables import DailyAnswerRow, QuizAnswerRow, QuizGameRow
 
 RUNNING = GameStatus.RUNNING.value
+
+
+def _changed(result: Any) -> int:
+    return int(result.rowcount or 0)
+
+
+def _localized(text: Localized) -> dict[str, str]:
+    return {"en": text.en, "ja": text.ja}
+
+
+def encode_questions(questions: Sequence[QuizQuestion]) -> str:
+    """A game's questions as JSON: what playing them needs, choices in the order shown."""
+    return json.dumps(
+        [
+            {
+                "id": q.id,
+                "fact": q.fact_id,
+                "difficulty": q.difficulty,
+                "topics": list(q.topics),
+                "prompt": _localized(q.prompt),
+                "choices": [_localized(c) for c in q.choices],
+                "correct": q.correct,
+                "explanation": _localized(q.explanation),
+                "sources": [{"title": s.title, "url": s.url} for s in q.sources],
+                "kind": q.kind,
+            }
+            for q in questions
+        ],
+        ensure_ascii=False,
+    )
+
+
+def decode_questions(text: str) -> tuple[QuizQuestion, ...]:
+    return tuple(
+        QuizQuestion(
+            id=q["id"],
+            fact_id=q["fact"],
+            difficulty=q["difficulty"],
+            topics=tuple(q["topics"]),
+            prompt=Localized(**q["prompt"]),
+            choices=tuple(Localized(**c) for c in q["choices"]),
+            correct=q["correct"],
+            explanation=Localized(**q["explanation"]),
+            sources=tuple(SourceLink(s["title"], s["url"]) for s in q["sources"]),
+            kind=q["kind"],
+        )
+        for q in json.loads(text)
+    )
+
+
+def _recorded(row: QuizAnswerRow, channel: ChannelKey) -> RecordedAnswer:
+    return RecordedAnswer(
+        row.game_id,
+        channel,
+        row.user_id,
+        row.user_name,
+        row.question_index,
+        row.question_id,
+        row.topic,
+        row.correct,
+        row.points,
+        row.answered_at,
+    )
 
 
 class QuizRepository:
@@ -36,59 +108,246 @@ class QuizRepository:
         language: str,
         started_by: str,
         owner: str,
-        question_count: int,
+        questions: Sequence[QuizQuestion],
+        lease_until: datetime,
         now: datetime,
-    ) -> int:
-        async with self._db.session() as session:
-            row = QuizGameRow(
-                platform=channel.platform,
-                tenant=channel.tenant,
-                channel_id=channel.channel_id,
-                channel_name=channel_name[:100],
-                language=language,
-                started_by=started_by[:64],
-                owner=owner[:64],
-                question_count=question_count,
-                status=RUNNING,
-                started_at=now,
-            )
-            session.add(row)
-            await session.flush()
-            return row.id
+    ) -> int | None:
+        """Store a running game; None when the channel has one (the unique index decides,
+        so two processes starting at once cannot both win)."""
+        try:
+            async with self._db.session() as session:
+                row = QuizGameRow(
+                    platform=channel.platform,
+                    tenant=channel.tenant,
+                    channel_id=channel.channel_id,
+                    channel_name=channel_name[:100],
+                    language=language,
+                    started_by=started_by[:64],
+                    owner=owner[:64],
+                    question_count=len(questions),
+                    status=RUNNING,
+                    started_at=now,
+                    questions=encode_questions(questions),
+                    question_index=0,
+                    question_closed=False,
+                    quiet_streak=0,
+                    lease_until=lease_until,
+                )
+                session.add(row)
+                await session.flush()
+                return row.id
+        except IntegrityError:
+            return None
 
-    async def end_game(self, game_id: int, status: GameStatus, now: datetime) -> None:
+    async def running_game(self, channel: ChannelKey) -> QuizGame | None:
         async with self._db.session() as session:
+            row = await session.scalar(
+                select(QuizGameRow).where(
+                    QuizGameRow.platform == channel.platform,
+                    QuizGameRow.tenant == channel.tenant,
+                    QuizGameRow.channel_id == channel.channel_id,
+                    QuizGameRow.status == RUNNING,
+                )
+            )
+            if row is None or row.questions is None:  # none, or one from before revision 0004
+                return None
+            message = (
+                MessageHandle(row.platform, row.message_channel_id, row.message_id)
+                if row.message_channel_id is not None and row.message_id is not None
+                else None
+            )
+            return QuizGame(
+                game_id=row.id,
+                channel=channel,
+                channel_name=row.channel_name,
+                starter_id=row.started_by,
+                language=parse_language(row.language) or "en",
+                questions=decode_questions(row.questions),
+                index=row.question_index,
+                closed=row.question_closed,
+                opened_at=row.opened_at,
+                deadline=row.deadline,
+                quiet_streak=row.quiet_streak,
+                owner=row.owner,
+                lease_until=row.lease_until,
+                message=message,
+            )
+
+    async def open_question(
+        self,
+        game_id: int,
+        index: int,
+        opened_at: datetime,
+        deadline: datetime,
+        message: MessageHandle | None,
+        owner: str,
+        lease_until: datetime,
+    ) -> bool:
+        async with self._db.session() as session:
+            result = await session.execute(
+                update(QuizGameRow)
+                .where(
+                    QuizGameRow.id == game_id,
+                    QuizGameRow.status == RUNNING,
+                    QuizGameRow.question_index == index,
+                    QuizGameRow.question_closed.is_(False),
+                    QuizGameRow.deadline.is_(None),
+                )
+                .values(
+                    opened_at=opened_at,
+                    deadline=deadline,
+                    message_channel_id=message.channel_id[:64] if message else None,
+                    message_id=message.message_id[:64] if message else None,
+                    owner=owner[:64],
+                    lease_until=lease_until,
+                )
+            )
+            return _changed(result) == 1
+
+    async def record_answer(self, answer: RecordedAnswer) -> AnswerOutcome:
+        """Store an answer if its question is open at ``answer.answered_at``.
+
+        One statement inserts the answer only if the game row still shows the question
+        open; on PostgreSQL it also share-locks that row, so a close waits for answers being
+        stored and then sees them all (SQLite runs one writer at a time anyway).
+        """
+        values = {
+            "game_id": answer.game_id,
+            "platform": answer.channel.platform,
+            "tenant": answer.channel.tenant,
+            "user_id": answer.user_id[:64],
+            "user_name": answer.user_name[:100],
+            "question_index": answer.question_index,
+            "question_id": answer.question_id[:100],
+            "topic": answer.topic[:32],
+            "correct": answer.correct,
+            "points": answer.points,
+            "answered_at": answer.answered_at,
+        }
+        columns = QuizAnswerRow.__table__.c
+        source = (
+            select(*(literal(value, columns[name].type) for name, value in values.items()))
+            .where(
+                QuizGameRow.id == answer.game_id,
+                QuizGameRow.status == RUNNING,
+                QuizGameRow.question_index == answer.question_index,
+                QuizGameRow.question_closed.is_(False),
+                QuizGameRow.deadline > answer.answered_at,
+            )
+            .with_for_update(read=True)
+        )
+        try:
+            async with self._db.session() as session:
+                result = await session.execute(
+                    insert(QuizAnswerRow).from_select(list(values), source)
+                )
+        except IntegrityError:
+            return AnswerOutcome.ALREADY_ANSWERED
+        return AnswerOutcome.ACCEPTED if _changed(result) == 1 else AnswerOutcome.CLOSED
+
+    async def close_question(
+        self, game_id: int, index: int, owner: str, lease_until: datetime
+    ) -> ClosedQuestion | None:
+        async with self._db.session() as session:
+            claimed = (
+                await session.execute(
+                    update(QuizGameRow)
+                    .where(
+                        QuizGameRow.id == game_id,
+                        QuizGameRow.status == RUNNING,
+                        QuizGameRow.question_index == index,
+                        QuizGameRow.question_closed.is_(False),
+                    )
+                    .values(question_closed=True, owner=owner[:64], lease_until=lease_until)
+                    .returning(
+                        QuizGameRow.platform,
+                        QuizGameRow.tenant,
+                        QuizGameRow.channel_id,
+                        QuizGameRow.quiet_streak,
+                        QuizGameRow.message_channel_id,
+                        QuizGameRow.message_id,
+                    )
+                )
+            ).first()
+            if claimed is None:
+                return None
+            platform, tenant, channel_id, streak, message_channel, message_id = claimed
+            channel = ChannelKey(platform, tenant, channel_id)
+            rows = (
+                await session.scalars(
+                    select(QuizAnswerRow)
+                    .where(QuizAnswerRow.game_id == game_id, QuizAnswerRow.question_index == index)
+                    .order_by(QuizAnswerRow.answered_at, QuizAnswerRow.id)
+                )
+            ).all()
+            answers = tuple(_recorded(row, channel) for row in rows)
+            streak = 0 if answers else streak + 1
             await session.execute(
+                update(QuizGameRow).where(QuizGameRow.id == game_id).values(quiet_streak=streak)
+            )
+        message = (
+            MessageHandle(platform, message_channel, message_id)
+            if message_channel is not None and message_id is not None
+            else None
+        )
+        return ClosedQuestion(answers, streak, message)
+
+    async def next_question(self, game_id: int, index: int) -> bool:
+        async with self._db.session() as session:
+            result = await session.execute(
+                update(QuizGameRow)
+                .where(
+                    QuizGameRow.id == game_id,
+                    QuizGameRow.status == RUNNING,
+                    QuizGameRow.question_index == index,
+                    QuizGameRow.question_closed.is_(True),
+                )
+                .values(
+                    question_index=index + 1,
+                    question_closed=False,
+                    opened_at=None,
+                    deadline=None,
+                    message_channel_id=None,
+                    message_id=None,
+                )
+            )
+            return _changed(result) == 1
+
+    async def scoreboard(self, game_id: int) -> list[Player]:
+        """The players of one game with their totals (from the stored answers, so a player
+        who asked to be forgotten is gone from it too)."""
+        correct = func.sum(case((QuizAnswerRow.correct, 1), else_=0))
+        async with self._db.session() as session:
+            rows = await session.execute(
+                select(
+                    QuizAnswerRow.user_id,
+                    func.max(QuizAnswerRow.user_name),
+                    func.sum(QuizAnswerRow.points),
+                    correct,
+                    func.count(),
+                )
+                .where(QuizAnswerRow.game_id == game_id)
+                .group_by(QuizAnswerRow.user_id)
+            )
+            return [
+                Player(user_id, name, int(points or 0), int(right or 0), int(answered))
+                for user_id, name, points, right, answered in rows
+            ]
+
+    async def end_game(self, game_id: int, status: GameStatus, now: datetime) -> bool:
+        async with self._db.session() as session:
+            result = await session.execute(
                 update(QuizGameRow)
                 .where(QuizGameRow.id == game_id, QuizGameRow.status == RUNNING)
                 .values(status=status.value, ended_at=now)
             )
+            return _changed(result) == 1
 
-    async def record_answer(self, answer: RecordedAnswer) -> bool:
-        """Store an answer; False when the user already answered this question."""
-        try:
-            async with self._db.session() as session:
-                session.add(
-                    QuizAnswerRow(
-                        game_id=answer.game_id,
-                        platform=answer.channel.platform,
-                        tenant=answer.channel.tenant,
-                        user_id=answer.user_id[:64],
-                        user_name=answer.user_name[:100],
-                        question_index=answer.question_index,
-                        question_id=answer.question_id[:100],
-                        topic=answer.topic[:32],
-                        correct=answer.correct,
-                        points=answer.points,
-                        answered_at=answer.answered_at,
-                    )
-                )
-        except IntegrityError:
-            return False
-        return True
-
-    async def interrupted_games(self, platforms: Collection[str]) -> list[RunningGame]:
-        """Games still marked running: at start-up, ones a stopped process left behind."""
+    async def interrupted_games(
+        self, platforms: Collection[str], now: datetime
+    ) -> list[RunningGame]:
+        """Running games whose owner's lease ran out: left by a process that stopped or
+        died (a NULL lease: a game from before leases existed)."""
         answers = (
             select(QuizAnswerRow.game_id, func.count().label("answers"))
             .group_by(QuizAnswerRow.game_id)
@@ -98,7 +357,11 @@ class QuizRepository:
             rows = await session.execute(
                 select(QuizGameRow, func.coalesce(answers.c.answers, 0))
                 .outerjoin(answers, answers.c.game_id == QuizGameRow.id)
-                .where(QuizGameRow.status == RUNNING, QuizGameRow.platform.in_(list(platforms)))
+                .where(
+                    QuizGameRow.status == RUNNING,
+                    QuizGameRow.platform.in_(list(platforms)),
+                    or_(QuizGameRow.lease_until.is_(None), QuizGameRow.lease_until < now),
+                )
             )
             return [
                 RunningGame(

@@ -18,6 +18,8 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -120,10 +122,23 @@ class DeliveryRow(Base):
 
 
 class QuizGameRow(Base):
-    """One quiz played in a channel."""
+    """One quiz played in a channel, with its open question: any process serving the channel
+    reads the same game, so an answer or a deadline can be taken by any of them."""
 
     __tablename__ = "quiz_games"
-    __table_args__ = (Index("ix_quiz_games_status", "status"),)
+    __table_args__ = (
+        Index("ix_quiz_games_status", "status"),
+        # One running game per channel, whichever process starts it.
+        Index(
+            "uq_quiz_games_running_channel",
+            "platform",
+            "tenant",
+            "channel_id",
+            unique=True,
+            postgresql_where=text("status = 'running'"),
+            sqlite_where=text("status = 'running'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     platform: Mapped[str] = mapped_column(String(16))
@@ -137,6 +152,21 @@ class QuizGameRow(Base):
     status: Mapped[str] = mapped_column(String(16))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # The game's questions as JSON, choices in the order shown: a process that did not pick
+    # them (or runs another version of the question bank) plays the same game.
+    questions: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The current question; answers count while it is not closed and its deadline (set once
+    # its post is out) has not passed. Closing is a claim on (index, closed = false).
+    question_index: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    question_closed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    quiet_streak: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The owner keeps the game moving; past this moment another process may end it.
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # The current question's message, to edit at close (buttons off, answer shown).
+    message_channel_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    message_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class QuizAnswerRow(Base):

@@ -255,5 +255,4 @@ class QuizCommands:
             )
         key = context.channel.key
         deleted = await self._repository.forget(key.platform, key.tenant, context.user.id)
-        await self._manager.forget_player(key.platform, key.tenant, context.user.id)
         return Reply(body=t("forget_done", lang, n=deleted), ephemeral=True)

@@ -1,17 +1,20 @@
-"""One quiz in one channel: which question is open, who answered, who has how many points.
+"""One quiz in one channel, as stored: which question is open, until when, who drives it.
 
-Pure state, no I/O and no clock of its own: the manager feeds it the time, so the whole game
-can be played in tests without sleeping.
+Pure values, no I/O and no clock of its own. Every process serving the channel reads the
+same game from the store, so any of them can take an answer or close an expired question;
+the store's claims, not this object, decide who wins a race.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
 from bot.core.context import ChannelKey
 from bot.core.i18n import Lang
+from bot.core.ports import MessageHandle
+from bot.core.quiz.model import RecordedAnswer
 from bot.core.quiz.question import QuizQuestion
 from bot.core.quiz.scoring import points_for
 
@@ -32,30 +35,25 @@ class Player:
 
 
 @dataclass(frozen=True)
-class Answer:
-    user_id: str
-    name: str
-    choice: int
-    correct: bool
-    points: int
-
-
-@dataclass(frozen=True)
 class Reveal:
     """What the channel is told when a question closes."""
 
     question: QuizQuestion
     index: int
-    answers: tuple[Answer, ...]
+    answers: tuple[RecordedAnswer, ...]
 
     @property
-    def winners(self) -> tuple[Answer, ...]:
+    def winners(self) -> tuple[RecordedAnswer, ...]:
         return tuple(a for a in self.answers if a.correct)
 
 
-@dataclass
+@dataclass(frozen=True)
 class QuizGame:
-    """The state of one running quiz."""
+    """The stored state of one running quiz.
+
+    The question at ``index`` takes answers from ``opened_at`` (when its post was out) until
+    ``deadline``, unless ``closed``. Before its post is out both are None.
+    """
 
     game_id: int
     channel: ChannelKey
@@ -63,14 +61,14 @@ class QuizGame:
     starter_id: str
     language: Lang
     questions: tuple[QuizQuestion, ...]
-    seconds_per_question: float
-    quiet_limit: int
-    index: int = -1
-    is_open: bool = False
+    index: int = 0
+    closed: bool = False
     opened_at: datetime | None = None
+    deadline: datetime | None = None
     quiet_streak: int = 0
-    answers: dict[str, Answer] = field(default_factory=dict)
-    players: dict[str, Player] = field(default_factory=dict)
+    owner: str = ""
+    lease_until: datetime | None = None
+    message: MessageHandle | None = None
 
     @property
     def current(self) -> QuizQuestion:
@@ -81,50 +79,23 @@ class QuizGame:
         return self.index + 1 < len(self.questions)
 
     @property
-    def gone_quiet(self) -> bool:
-        return self.quiet_streak >= self.quiet_limit
+    def awaiting_close(self) -> bool:
+        """Open for answers or past its deadline, but not closed yet."""
+        return not self.closed and self.deadline is not None and self.index < len(self.questions)
 
-    def open_next(self, now: datetime) -> QuizQuestion:
-        """Open the next question; answers from now on count for it."""
-        self.index += 1
-        self.is_open = True
-        self.opened_at = now
-        self.answers = {}
-        return self.current
+    def is_open(self, now: datetime) -> bool:
+        """Whether an answer given at ``now`` counts for the current question."""
+        if not self.awaiting_close or self.opened_at is None or self.deadline is None:
+            return False
+        return self.opened_at <= now < self.deadline
 
-    def answer(
-        self, user_id: str, name: str, question_index: int, choice: int, now: datetime
-    ) -> tuple[AnswerOutcome, Answer | None]:
-        """Take one user's answer to the question at ``question_index``."""
-        if not self.is_open or question_index != self.index or self.opened_at is None:
-            return AnswerOutcome.CLOSED, None
-        if user_id in self.answers:
-            return AnswerOutcome.ALREADY_ANSWERED, None
-        elapsed = (now - self.opened_at).total_seconds()
-        correct = choice == self.current.correct
-        answer = Answer(
-            user_id, name, choice, correct, points_for(correct, elapsed, self.seconds_per_question)
-        )
-        self.answers[user_id] = answer
-        player = self.players.setdefault(user_id, Player(user_id, name))
-        player.name = name
-        player.answered += 1
-        player.correct += int(correct)
-        player.points += answer.points
-        return AnswerOutcome.ACCEPTED, answer
+    def points(self, correct: bool, now: datetime) -> int:
+        """What a right (or wrong) answer given at ``now`` scores: the faster, the more."""
+        assert self.opened_at is not None and self.deadline is not None
+        window = (self.deadline - self.opened_at).total_seconds()
+        return points_for(correct, (now - self.opened_at).total_seconds(), window)
 
-    def close(self) -> Reveal | None:
-        """Close the open question (once: a second call returns None)."""
-        if not self.is_open:
-            return None
-        self.is_open = False
-        self.quiet_streak = 0 if self.answers else self.quiet_streak + 1
-        return Reveal(self.current, self.index, tuple(self.answers.values()))
 
-    def forget(self, user_id: str) -> None:
-        """Drop a player who asked to be forgotten from the scoreboard and the open question."""
-        self.players.pop(user_id, None)
-        self.answers.pop(user_id, None)
-
-    def scoreboard(self) -> list[Player]:
-        return sorted(self.players.values(), key=lambda p: (-p.points, -p.correct, p.name))
+def ranked(players: list[Player]) -> list[Player]:
+    """Players by points, then right answers, then name."""
+    return sorted(players, key=lambda p: (-p.points, -p.correct, p.name))

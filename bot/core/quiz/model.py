@@ -7,6 +7,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from bot.core.context import ChannelKey
+from bot.core.ports import MessageHandle
 
 
 class GameStatus(StrEnum):
@@ -32,6 +33,16 @@ class RecordedAnswer:
     correct: bool
     points: int
     answered_at: datetime
+
+
+@dataclass(frozen=True)
+class ClosedQuestion:
+    """What the process that won the claim to close a question learns: the answers it got,
+    how many questions in a row have now gone unanswered, and the question's message."""
+
+    answers: tuple[RecordedAnswer, ...]
+    quiet_streak: int
+    message: MessageHandle | None
 
 
 @dataclass(frozen=True)

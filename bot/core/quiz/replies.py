@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.core.i18n import Lang, t
 from bot.core.quiz.game import Player, QuizGame, Reveal
-from bot.core.quiz.question import CHOICE_LETTERS, QuizQuestion
+from bot.core.quiz.question import CHOICE_LETTERS
 from bot.core.replies import Button, Field, Reply, shorten
 
 BUTTON_LABEL_LIMIT = 70
@@ -16,33 +16,53 @@ def answer_action(game_id: int, index: int, choice: int) -> str:
     return f"quiz answer {game_id} {index} {choice}"
 
 
-def question_reply(game: QuizGame, question: QuizQuestion, intro: str = "") -> Reply:
+def question_reply(game: QuizGame, index: int, seconds: float, intro: str = "") -> Reply:
+    """Question ``index`` of ``game`` with its answer buttons."""
     lang = game.language
-    lines = [
-        f"**{CHOICE_LETTERS[i]}.** {choice.get(lang)}" for i, choice in enumerate(question.choices)
-    ]
+    question = game.questions[index]
     buttons = tuple(
         Button(
             shorten(f"{CHOICE_LETTERS[i]}. {choice.get(lang)}", BUTTON_LABEL_LIMIT),
-            answer_action(game.game_id, game.index, i),
+            answer_action(game.game_id, index, i),
             "primary",
         )
         for i, choice in enumerate(question.choices)
     )
-    head = [intro, ""] if intro else []
-    body = "\n".join([*head, question.prompt.get(lang), "", *lines])
     return Reply(
-        title=t("quiz_question_title", lang, n=game.index + 1, total=len(game.questions)),
-        body=body,
+        title=t("quiz_question_title", lang, n=index + 1, total=len(game.questions)),
+        body=_question_body(game, index, intro, mark_answer=False),
         buttons=buttons,
-        footer=t("quiz_question_footer", lang, seconds=round(game.seconds_per_question)),
+        footer=t("quiz_question_footer", lang, seconds=round(seconds)),
     )
+
+
+def closed_question_reply(game: QuizGame, index: int) -> Reply:
+    """Question ``index`` as its message reads once closed: no buttons, the answer marked."""
+    lang = game.language
+    question = game.questions[index]
+    return Reply(
+        title=t("quiz_question_title", lang, n=index + 1, total=len(game.questions)),
+        body=_question_body(game, index, "", mark_answer=True),
+        footer=t("quiz_question_closed", lang, answer=question.answer_text(lang)),
+    )
+
+
+def _question_body(game: QuizGame, index: int, intro: str, mark_answer: bool) -> str:
+    lang = game.language
+    question = game.questions[index]
+    lines = [
+        f"**{CHOICE_LETTERS[i]}.** {choice.get(lang)}"
+        + (" ✅" if mark_answer and i == question.correct else "")
+        for i, choice in enumerate(question.choices)
+    ]
+    head = [intro, ""] if intro else []
+    return "\n".join([*head, question.prompt.get(lang), "", *lines])
 
 
 def reveal_reply(reveal: Reveal, lang: Lang) -> Reply:
     question = reveal.question
     winners = sorted(reveal.winners, key=lambda a: -a.points)
-    right = ", ".join(f"{a.name} (+{a.points})" for a in winners) or t("quiz_nobody", lang)
+    right = ", ".join(f"{a.user_name} (+{a.points})" for a in winners) or t("quiz_nobody", lang)
     return Reply(
         title=t("quiz_reveal_title", lang, answer=question.answer_text(lang)),
         body=question.explanation.get(lang),
