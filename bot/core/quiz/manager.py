@@ -20,6 +20,7 @@ from bot.core.context import ChannelKey, CommandContext
 from bot.core.facts import Difficulty
 from bot.core.i18n import Lang, parse_language, t
 from bot.core.ports import ChatPort, PostTarget
+from bot.core.post_keys import post_key
 from bot.core.quiz.bank import QuestionBank, localized_choice_texts
 from bot.core.quiz.game import AnswerOutcome, QuizGame
 from bot.core.quiz.matching import match_choice
@@ -220,7 +221,7 @@ class QuizManager:
             if reveal is None:
                 return
             self._timers.pop(game.channel, None)
-            outgoing.append((reveal_reply(reveal, game.language), f"reveal-{index}"))
+            outgoing.append((reveal_reply(reveal, game.language), f"r{index}"))
             now = self._clock.now()
             if game.gone_quiet or not game.has_next:
                 note = (
@@ -228,11 +229,11 @@ class QuizManager:
                 )
                 board = scoreboard_reply(game.scoreboard(), game.index + 1, game.language, note)
                 await self._end(game, GameStatus.FINISHED, now)
-                outgoing.append((board, "scoreboard"))
+                outgoing.append((board, "end"))
             else:
                 question = game.open_next(now)
                 self._arm_timer(game)
-                outgoing.append((question_reply(game, question), f"question-{game.index}"))
+                outgoing.append((question_reply(game, question), f"q{game.index}"))
         # Posting happens outside the lock: answers to the next question need not wait for
         # a slow or rate-limited platform.
         for reply, suffix in outgoing:
@@ -250,7 +251,7 @@ class QuizManager:
             return
         target = PostTarget.of(game.channel, game.channel_name)
         try:
-            await port.post(target, reply, f"quiz-{game.game_id}-{suffix}")
+            await port.post(target, reply, post_key("quiz", game.game_id, suffix))
         except Exception:  # the game goes on; a lost message is logged, not fatal
             log.exception("could not post to %s", game.channel)
 
@@ -270,7 +271,7 @@ class QuizManager:
                 await port.post(
                     target,
                     Reply(body=t("quiz_interrupted", lang, n=stale.answers)),
-                    f"quiz-{stale.game_id}-interrupted",
+                    post_key("quiz", stale.game_id, "int"),
                 )
             except Exception:
                 log.exception("could not tell %s its quiz was interrupted", stale.channel)
