@@ -12,6 +12,7 @@ from bot.core.ports import (
     PostTarget,
     TransientDeliveryError,
 )
+from bot.core.post_keys import check_post_key
 from bot.core.replies import Reply
 
 
@@ -40,6 +41,7 @@ class FakeChatPort:
     async def post(self, target: PostTarget, reply: Reply, key: str) -> MessageHandle:
         if self.gate is not None:
             await self.gate.wait()
+        check_post_key(key)  # what every real adapter must be able to carry
         pending = self.failures.get(target.channel_id)
         if pending:
             raise pending.pop(0)

@@ -32,6 +32,11 @@ TICK_SECONDS = 0.5
 # grace_hours (never more than 24) late: `:wait 1d` shows the next post at its minute, while
 # `:wait 3650d` does not send ten years of posts one by one.
 REPLAY_WINDOW = timedelta(days=1)
+# How many messages with buttons each channel remembers: enough for an edit to put back the
+# buttons of the message before it, bounded however long a session runs.
+BUTTON_MESSAGES_KEPT = 20
+# An "acknowledged" reply: what Discord shows as a reaction (typed quiz answers).
+ACKNOWLEDGED_LINE = "✓ (answer received)"
 
 log = logging.getLogger(__name__)
 
@@ -102,45 +107,62 @@ def posts_between(
 
 class ShellTerminal:
     """The terminal as a chat platform. Every bot message is printed here, whether it answers
-    a command or the bot posts on its own (daily posts, quiz questions and reveals), so the
-    buttons of each channel's latest message are the ones ``:click`` presses there. Labels
-    follow the shell's language (``lang``)."""
+    a command or the bot posts on its own (daily posts, quiz questions and reveals), and
+    numbered as a platform numbers its messages, so an edit can say which one it changes.
+    The buttons of each channel's latest message with buttons are the ones ``:click``
+    presses there. Labels follow the shell's language (``lang``)."""
 
     platform = PLATFORM
 
     def __init__(self, out: TextIO, lang: Lang = "en") -> None:
         self._out = out
         self.lang: Lang = lang
-        self._buttons: dict[str, tuple[Button, ...]] = {}
-        self._posted = itertools.count(1)
+        # channel → message number → that message's buttons (only messages that have some)
+        self._buttons: dict[str, dict[int, tuple[Button, ...]]] = {}
+        self._numbers = itertools.count(1)
 
     def buttons_in(self, channel: str) -> tuple[Button, ...]:
         """The buttons of the last message with buttons in ``channel``."""
-        return self._buttons.get(channel, ())
+        handle = self.message_with_buttons(channel)
+        return self._buttons[channel][int(handle.message_id)] if handle else ()
+
+    def message_with_buttons(self, channel: str) -> MessageHandle | None:
+        """The last message with buttons in ``channel``: the one ``:click`` presses."""
+        messages = self._buttons.get(channel)
+        return MessageHandle(PLATFORM, channel, str(max(messages))) if messages else None
+
+    def _remember(self, channel: str, number: int, buttons: tuple[Button, ...]) -> None:
+        messages = self._buttons.setdefault(channel, {})
+        if buttons:
+            messages[number] = buttons
+            if len(messages) > BUTTON_MESSAGES_KEPT:
+                del messages[min(messages)]
+        else:
+            messages.pop(number, None)
 
     def say(self, text: str) -> None:
         """Print a line of the shell's own (not the bot's)."""
         print(text, file=self._out, flush=True)
 
-    def show(self, reply: Reply, channel: str) -> None:
-        """Print a message from the bot."""
-        if reply.buttons:
-            self._buttons[channel] = reply.buttons
+    def show(self, reply: Reply, channel: str) -> MessageHandle:
+        """Print a new message from the bot."""
+        number = next(self._numbers)
+        self._remember(channel, number, reply.buttons)
         print(render_text(reply, channel, self.lang), file=self._out, flush=True)
+        return MessageHandle(PLATFORM, channel, str(number))
 
     def serves(self, tenant: str) -> bool:
         return True
 
     async def post(self, target: PostTarget, reply: Reply, key: str) -> MessageHandle:
-        self.show(reply, target.channel_name)
-        return MessageHandle(PLATFORM, target.channel_name, str(next(self._posted)))
+        return self.show(reply, target.channel_name)
 
     async def edit(self, handle: MessageHandle, reply: Reply) -> None:
         # A terminal cannot change what it printed: show the new version, marked as such.
-        if self._buttons.get(handle.channel_id) and not reply.buttons:
-            self._buttons.pop(handle.channel_id)
+        # The message keeps its number, and its buttons are now the new version's.
+        self._remember(handle.channel_id, int(handle.message_id), reply.buttons)
         self.say(f"(message {handle.message_id} in #{handle.channel_id} edited:)")
-        self.show(reply, handle.channel_id)
+        print(render_text(reply, handle.channel_id, self.lang), file=self._out, flush=True)
 
     async def was_posted(self, target: PostTarget, key: str) -> bool:
         # A terminal keeps no history the next process could consult.
@@ -187,7 +209,11 @@ class ShellAdapter:
         self._terminal.say(text)
 
     def post(self, reply: Reply, channel: str) -> None:
-        self._terminal.show(reply, channel)
+        if reply.kind == "acknowledged":
+            # The terminal is a shared channel, like Discord: no private note, just the nod.
+            self.say(ACKNOWLEDGED_LINE)
+        else:
+            self._terminal.show(reply, channel)
 
     def _context(self) -> CommandContext:
         speaker = self._speaker
@@ -199,10 +225,14 @@ class ShellAdapter:
             timezone=self._core.settings.timezone,
         )
 
-    async def run_command(self, text: str) -> None:
-        """Send a slash command (or a button's action) as the current user."""
+    async def run_command(self, text: str, pressed: MessageHandle | None = None) -> None:
+        """Send a slash command, or the action of a button on message ``pressed``, as the
+        current user."""
         reply = await self._core.router.handle(self._context(), text)
-        self.post(reply, self._speaker.channel)
+        if pressed is not None and reply.replaces_original:
+            await self._terminal.edit(pressed, reply)
+        else:
+            self.post(reply, self._speaker.channel)
 
     async def handle_line(self, line: str) -> bool:
         """Process one input line; False means the user asked to quit."""
@@ -343,8 +373,9 @@ class ShellAdapter:
         )
 
     async def _click(self, args: str) -> None:
+        message = self._terminal.message_with_buttons(self._speaker.channel)
         buttons = self._terminal.buttons_in(self._speaker.channel)
-        if not buttons:
+        if message is None or not buttons:
             self.say(f"No message with buttons in #{self._speaker.channel} yet.")
             return
         # isdecimal admits only what int() reads ("٣" and "１" too, not "³"), and the length
@@ -353,7 +384,7 @@ class ShellAdapter:
         if not 1 <= number <= len(buttons):
             self.say(f"Usage: :click N, with N from 1 to {len(buttons)}")
             return
-        await self.run_command(buttons[number - 1].action)
+        await self.run_command(buttons[number - 1].action, pressed=message)
 
     async def run(self, stdin: TextIO, interactive: bool) -> int:
         """Read lines until :quit or end of input; returns the exit status."""

@@ -18,6 +18,8 @@ _SPACE_BESIDE_JAPANESE = re.compile(rf"(?<={_CJK})\s+|\s+(?={_CJK})")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*\.[^\s]+$")
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 GENERATED_ID_PREFIX = "gen-"
+# A fact's button runs `fact <id>`, and a button's action must fit a Discord custom_id.
+MAX_FACT_ID_LENGTH = 80
 
 
 def _to_fact_date(value: Any) -> FactDate:
@@ -132,7 +134,7 @@ class Question(_Strict):
 class Fact(_Strict):
     """One dated event of the alliance's history."""
 
-    id: str = Field(pattern=SLUG_PATTERN)
+    id: str = Field(pattern=SLUG_PATTERN, max_length=MAX_FACT_ID_LENGTH)
     date: DateField
     end_date: DateField | None = None
     title: Localized

@@ -106,10 +106,12 @@ class ChatPort(Protocol):
         ...
 
     async def post(self, target: PostTarget, reply: Reply, key: str) -> MessageHandle:
-        """Post ``reply``; ``key`` (at most :data:`MAX_POST_KEY_LENGTH` characters) identifies
-        the post: the adapter carries it in the message (Discord: the nonce and an embed
-        footer or component id; Slack: message metadata) so :meth:`was_posted` can find it
-        in the channel's recent history after a crash."""
+        """Post ``reply``; ``key`` (at most :data:`MAX_POST_KEY_LENGTH` characters, lower-case
+        words and hyphens) identifies the post: the adapter carries it in the message as
+        :func:`bot.core.post_keys.post_marker` text (Discord: the nonce, and the marker ending
+        an embed footer or as a component id; Slack: message metadata) so :meth:`was_posted`
+        can find it with :func:`bot.core.post_keys.find_post_key` in the channel's recent
+        history after a crash."""
         ...
 
     async def edit(self, handle: MessageHandle, reply: Reply) -> None:

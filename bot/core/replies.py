@@ -6,6 +6,14 @@ from dataclasses import dataclass
 from typing import Literal
 
 ButtonStyle = Literal["primary", "secondary", "success", "danger"]
+# "message": something to show. "acknowledged": the bot took a user's message (a typed quiz
+# answer) and owes the channel nothing; the body is a private note for the sender, shown
+# only where a platform can reply privately to a plain message (Slack's ephemeral
+# messages). Where it cannot (Discord), the adapter reacts to the message or does nothing.
+ReplyKind = Literal["message", "acknowledged"]
+
+# Discord's limit on a component's custom_id, which carries a button's action.
+MAX_BUTTON_ACTION_LENGTH = 100
 
 
 @dataclass(frozen=True)
@@ -33,10 +41,25 @@ class Button:
     action: str
     style: ButtonStyle = "secondary"
 
+    def __post_init__(self) -> None:
+        # Actions are built by the core, never typed by users: one that cannot travel as a
+        # Discord custom_id is a bug to catch where it is made, not in an adapter.
+        if not self.action or len(self.action) > MAX_BUTTON_ACTION_LENGTH:
+            raise ValueError(
+                f"a button action must have 1 to {MAX_BUTTON_ACTION_LENGTH} characters, "
+                f"not {len(self.action)}: {self.action[:40]!r}…"
+            )
+
 
 @dataclass(frozen=True)
 class Reply:
-    """What the bot says: platform-neutral, rendered by each adapter."""
+    """What the bot says: platform-neutral, rendered by each adapter.
+
+    ``replaces_original``: when the reply answers a button press, it takes the place of the
+    message the button was on (Discord's UPDATE_MESSAGE interaction response, Slack's
+    ``replace_original``) instead of coming as a new message; a typed command always gets a
+    new message. ``kind`` says whether there is anything to show (see :data:`ReplyKind`).
+    """
 
     body: str
     title: str | None = None
@@ -46,6 +69,8 @@ class Reply:
     footer: str | None = None
     ephemeral: bool = False
     is_error: bool = False
+    replaces_original: bool = False
+    kind: ReplyKind = "message"
 
 
 def shorten(text: str, limit: int) -> str:

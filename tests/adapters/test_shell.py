@@ -161,15 +161,18 @@ def test_a_quiz_in_the_shell_with_two_players(config: Path) -> None:
     out = result.stdout
     assert "** Question 1/2 **" in out
     assert "[4] D. " in out
-    assert "Your answer A is in." in out
-    assert "Your answer B is in." in out
-    assert "only your first answer counts" in out  # bob's second "b"
+    assert "Your answer A is in." in out  # a button press: a private reply
+    # Typed answers are plain messages, which Discord cannot answer privately: each gets
+    # only an acknowledgement (bob's "b" twice, alice's "3"), never a message to all.
+    assert out.count("✓ (answer received)") == 3
+    assert "Your answer B is in." not in out and "Your answer C is in." not in out
+    assert "only your first answer counts" not in out
     assert out.count("** Answer: ") == 2
     assert "** Question 2/2 **" in out
-    assert "Your answer C is in." in out
     assert "** Quiz over — scoreboard **" in out
     board = out.split("** Quiz over — scoreboard **")[1]
     assert "alice" in board and "bob" in board
     assert "** Leaderboard — page 1/1 **" in out
     assert "** Quiz stats — bob **" in out
+    assert "/1)" in out.split("** Quiz stats — bob **")[1]  # bob's second "b" did not count
     assert "Source: " in out.split("** Answer: ")[1]

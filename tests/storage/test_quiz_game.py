@@ -157,6 +157,7 @@ async def test_a_whole_game_with_buttons_typed_answers_timers_and_scores(table: 
 
     pressed = await table.say("alice", first.buttons[right].action)
     assert pressed.ephemeral and "is in" in pressed.body
+    assert pressed.kind == "message"  # a button press can always be answered privately
     again = await table.say("alice", first.buttons[wrong(right)].action)
     assert again.ephemeral and "already answered" in again.body
 
@@ -165,7 +166,12 @@ async def test_a_whole_game_with_buttons_typed_answers_timers_and_scores(table: 
     assert game is not None
     right_text = game.current.choices[right].en
     typed = await table.chat("bob", right_text.upper() + "!")
-    assert typed is not None and "is in" in typed.body
+    # A plain message: acknowledged, its note only for where a private reply is possible.
+    assert typed is not None and typed.kind == "acknowledged"
+    assert typed.ephemeral and "is in" in typed.body
+    typed_again = await table.chat("bob", right_text)
+    assert typed_again is not None and typed_again.kind == "acknowledged"
+    assert "already answered" in typed_again.body
     await table.say("carol", f"quiz answer {game_id} {index} {wrong(right)}")
     assert await table.chat("dave", "what a nice evening") is None
 

@@ -29,6 +29,7 @@ from bot.core.ports import (
     PostTarget,
     TransientDeliveryError,
 )
+from bot.core.post_keys import post_key
 from bot.core.quiz.daily_question import DailyQuestion
 from bot.core.replies import Reply
 
@@ -74,8 +75,8 @@ class _Pending:
 
 
 def delivery_key(claim: Claim) -> str:
-    """The post's identity for platform-side deduplication (Discord nonces allow 25 chars)."""
-    return f"alliance-daily-{claim.delivery_id}"
+    """The post's identity for platform-side deduplication (see :mod:`bot.core.post_keys`)."""
+    return post_key("alliance-daily", claim.delivery_id)
 
 
 class DailyPoster:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import date
 
 from bot.core.commands import Command, CommandRouter, UsageError
@@ -11,7 +12,7 @@ from bot.core.context import ChannelKey, CommandContext
 from bot.core.daily.model import Subscription
 from bot.core.facts import Difficulty
 from bot.core.i18n import Lang, t
-from bot.core.quiz.daily_question import DailyQuestion, day_out_now
+from bot.core.quiz.daily_question import DailyQuestion, day_out_now, names_question
 from bot.core.quiz.manager import QuizManager
 from bot.core.quiz.store import QuizStore
 from bot.core.quiz.streaks import streaks
@@ -140,10 +141,13 @@ class QuizCommands:
         raise UsageError(t("quiz_usage", lang))
 
     async def on_message(self, context: CommandContext, text: str, lang: Lang) -> Reply | None:
-        return await self._manager.typed(context, text, lang)
+        reply = await self._manager.typed(context, text, lang)
+        # A typed answer is a plain message, which Discord cannot answer privately: the
+        # channel sees only an acknowledgement, and the note goes where a private one can.
+        return None if reply is None else replace(reply, kind="acknowledged")
 
     async def _daily_answer(
-        self, context: CommandContext, day_text: str, question_id: str, choice: int, lang: Lang
+        self, context: CommandContext, day_text: str, token: str, choice: int, lang: Lang
     ) -> Reply:
         try:
             day = date.fromisoformat(day_text)
@@ -154,7 +158,7 @@ class QuizCommands:
         # (no streak in advance or in arrears, no peek at tomorrow's answer), not elsewhere.
         out_now = day_out_now(await self._subscription_of(key), context.now)
         question = self._daily.question_for(day) if day == out_now else None
-        if question is None or question.id != question_id:
+        if question is None or not names_question(token, question.id):
             return Reply(body=t("quiz_closed", lang), ephemeral=True)
         correct = choice == question.correct
         stored = await self._repository.record_daily_answer(
@@ -195,14 +199,19 @@ class QuizCommands:
             )
             for rank, row in enumerate(rows, start=1)
         )
-        buttons = (
-            (Button(f"{page + 1}/{pages} →", f"leaderboard {page + 1}"),) if page < pages else ()
-        )
+        buttons: list[Button] = []
+        if page > 1:
+            previous = min(page - 1, pages)
+            buttons.append(Button(f"← {previous}/{pages}", f"leaderboard {previous}"))
+        if page < pages:
+            buttons.append(Button(f"{page + 1}/{pages} →", f"leaderboard {page + 1}"))
+        # Paging turns the page in place rather than stacking pages in the channel.
         return Reply(
             title=t("leaderboard_title", lang, page=min(page, pages), pages=pages),
             body="",
             fields=fields,
-            buttons=buttons,
+            buttons=tuple(buttons),
+            replaces_original=True,
         )
 
     async def stats(self, context: CommandContext, args: str, lang: Lang) -> Reply:

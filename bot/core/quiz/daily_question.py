@@ -12,6 +12,27 @@ from bot.core.quiz.bank import QuestionBank
 from bot.core.quiz.question import CHOICE_LETTERS, QuizQuestion
 from bot.core.replies import Button, Field, shorten
 
+# Hex digits of a question id's digest in a button: the date already picks the question,
+# the digest only tells a button of an older bank's question from today's.
+_TOKEN_LENGTH = 12
+
+
+def question_token(question_id: str) -> str:
+    """A short stand-in for ``question_id`` in a button's action: generated ids alone can
+    reach the 100 characters a Discord custom_id may have."""
+    return hashlib.sha256(question_id.encode()).hexdigest()[:_TOKEN_LENGTH]
+
+
+def daily_answer_action(day: date, question_id: str, choice: int) -> str:
+    """The command a button of ``day``'s question runs (at most 36 characters)."""
+    return f"quiz daily {day.isoformat()} {question_token(question_id)} {choice}"
+
+
+def names_question(token: str, question_id: str) -> bool:
+    """Whether a button's ``token`` is for ``question_id``; buttons posted before actions
+    carried a token named the question by its id, and still count."""
+    return token in (question_token(question_id), question_id)
+
 
 class DailyQuestion:
     """Picks one question per date, the same in every channel and every process."""
@@ -39,7 +60,7 @@ class DailyQuestion:
         buttons = tuple(
             Button(
                 shorten(f"{CHOICE_LETTERS[i]}. {c.get(lang)}", 70),
-                f"quiz daily {day.isoformat()} {question.id} {i}",
+                daily_answer_action(day, question.id, i),
                 "primary",
             )
             for i, c in enumerate(question.choices)

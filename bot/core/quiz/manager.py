@@ -27,6 +27,7 @@ from bot.core.context import ChannelKey, CommandContext
 from bot.core.facts import Difficulty
 from bot.core.i18n import Lang, parse_language, t
 from bot.core.ports import ChatPort, MessageHandle, PostTarget
+from bot.core.post_keys import check_post_key
 from bot.core.quiz.bank import QuestionBank, localized_choice_texts
 from bot.core.quiz.game import AnswerOutcome, QuizGame, Reveal, ranked
 from bot.core.quiz.matching import match_choice
@@ -58,7 +59,7 @@ class QuizSettings:
 
 def post_key(game_id: int, suffix: str) -> str:
     """The idempotency key of one of a game's posts (short: keys stop at 25 characters)."""
-    return f"quiz{game_id}-{suffix}"
+    return check_post_key(f"quiz{game_id}-{suffix}")
 
 
 @dataclass
