@@ -12,14 +12,11 @@ from collections import OrderedDict
 
 from aiolimiter import AsyncLimiter
 
-# Discord: 50 requests per second per bot, across all routes. Slack: about one message per
-# second per channel, with short bursts allowed.
-DISCORD_GLOBAL_PER_SECOND = 50.0
-SLACK_PER_CHANNEL_PER_SECOND = 1.0
-
 
 class PostRateLimits:
-    """A global rate and a per-channel rate (either may be absent), as leaky buckets.
+    """A global rate and a per-channel rate (either may be absent), as leaky buckets; each
+    adapter sets its platform's numbers (Discord: 50 requests/s per bot; Slack: about one
+    message per second per channel).
 
     Per-channel buckets are kept for the most recently used channels only, so the memory
     stays bounded however many channels a fan-out reaches.

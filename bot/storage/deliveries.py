@@ -373,11 +373,6 @@ class DeliveryRepository:
         if not result.rowcount:  # type: ignore[attr-defined]
             log.warning("delivery %s was taken over by another process", claim.delivery_id)
 
-    async def mark_sent(self, claim: Claim, worker: str, now: datetime) -> None:
-        await self._finish(
-            claim, worker, status=SENT, finished_at=now, attempts=claim.attempts + 1, error=None
-        )
-
     async def mark_sent_many(self, claims: Sequence[Claim], worker: str, now: datetime) -> int:
         """Mark many posts sent in one statement per batch; returns how many rows changed
         (a claim another process took over in the meantime is left to it)."""

@@ -95,6 +95,15 @@ def _recorded(row: QuizAnswerRow, channel: ChannelKey) -> RecordedAnswer:
     )
 
 
+def _stored_handle(
+    platform: str, channel_id: str | None, message_id: str | None
+) -> MessageHandle | None:
+    """The question message's handle as stored (both columns set), or None."""
+    if channel_id is None or message_id is None:
+        return None
+    return MessageHandle(platform, channel_id, message_id)
+
+
 class QuizRepository:
     """Reads and writes quiz results."""
 
@@ -151,11 +160,7 @@ class QuizRepository:
             )
             if row is None or row.questions is None:  # none, or one from before revision 0004
                 return None
-            message = (
-                MessageHandle(row.platform, row.message_channel_id, row.message_id)
-                if row.message_channel_id is not None and row.message_id is not None
-                else None
-            )
+            message = _stored_handle(row.platform, row.message_channel_id, row.message_id)
             return QuizGame(
                 game_id=row.id,
                 channel=channel,
@@ -285,11 +290,7 @@ class QuizRepository:
             await session.execute(
                 update(QuizGameRow).where(QuizGameRow.id == game_id).values(quiet_streak=streak)
             )
-        message = (
-            MessageHandle(platform, message_channel, message_id)
-            if message_channel is not None and message_id is not None
-            else None
-        )
+        message = _stored_handle(platform, message_channel, message_id)
         return ClosedQuestion(answers, streak, message)
 
     async def next_question(self, game_id: int, index: int) -> bool:
