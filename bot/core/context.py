@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 from zoneinfo import ZoneInfo
+
+# "channel": a server channel. "thread": a thread inside one (``parent_id`` names it). "dm": a
+# direct or group conversation outside any server: no tenant, so nothing stored per server
+# (subscriptions, quizzes, scores) applies, and nobody has admin rights there.
+ChannelKind = Literal["channel", "thread", "dm"]
 
 
 @dataclass(frozen=True)
@@ -28,12 +34,20 @@ class ChannelKey:
 
 @dataclass(frozen=True)
 class Channel:
-    """Where a command was sent. ``tenant`` is the Discord guild or Slack workspace."""
+    """Where a command was sent. ``tenant`` is the Discord guild or Slack workspace ("" in a
+    DM)."""
 
     platform: str
     tenant: str
     id: str
     name: str
+    kind: ChannelKind = "channel"
+    parent_id: str | None = None
+
+    @property
+    def is_direct(self) -> bool:
+        """A DM: outside any server."""
+        return self.kind == "dm"
 
     @property
     def key(self) -> ChannelKey:
