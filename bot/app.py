@@ -22,13 +22,17 @@ from bot.core.fact_commands import FactCommands
 from bot.core.fact_loading import load_fact_store
 from bot.core.fact_store import FactStore
 from bot.core.ports import ChatPort
+from bot.core.preferences import PreferenceResolver
 from bot.core.quiz.bank import QuestionBank
 from bot.core.quiz.commands import QuizCommands
 from bot.core.quiz.daily_question import DailyQuestion
 from bot.core.quiz.manager import QuizManager, QuizSettings
+from bot.core.settings import SettingsStore
+from bot.core.settings_commands import SettingsCommands
 from bot.storage.database import Database, open_database
 from bot.storage.deliveries import DeliveryRepository
 from bot.storage.quiz import QuizRepository
+from bot.storage.settings import SettingsRepository
 from bot.storage.subscriptions import SubscriptionRepository
 
 log = logging.getLogger(__name__)
@@ -64,6 +68,7 @@ class Core:
     quiz: QuizManager
     retention: Retention
     subscriptions: SubscriptionStore
+    preferences: SettingsStore
 
 
 def worker_id() -> str:
@@ -122,16 +127,35 @@ async def running_core(
             daily_question,
         )
         quiz = QuizManager(bank, quiz_repository, clock, ports, quiz_settings(settings), me, rng)
-        router = CommandRouter(settings.bot.language)
+        preferences = SettingsRepository(database)
+        resolver = PreferenceResolver(
+            settings.bot.language, settings.timezone, preferences, subscriptions.get
+        )
+        router = CommandRouter(settings.bot.language, resolver)
         FactCommands(store, rng).register(router)
         hour, minute = parse_time(settings.daily.time) or (9, 0)
         defaults = SubscribeOptions(hour, minute, settings.bot.timezone, settings.bot.language)
         SubscriptionCommands(
             subscriptions, deliveries, defaults, settings.daily.spread_seconds
         ).register(router)
-        QuizCommands(quiz, quiz_repository, daily_question, subscriptions.get).register(router)
+        QuizCommands(
+            quiz, quiz_repository, daily_question, subscriptions.get, preferences
+        ).register(router)
+        SettingsCommands(
+            preferences, resolver, settings.quiz.default_questions, settings.quiz.max_questions
+        ).register(router)
         try:
             retention = Retention(settings.retention, deliveries, quiz_repository)
-            yield Core(settings, store, database, router, poster, quiz, retention, subscriptions)
+            yield Core(
+                settings,
+                store,
+                database,
+                router,
+                poster,
+                quiz,
+                retention,
+                subscriptions,
+                preferences,
+            )
         finally:
             await quiz.close()

@@ -12,9 +12,11 @@ import re
 import unicodedata
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from bot.core.context import CommandContext
-from bot.core.i18n import Lang, language_for, t
+from bot.core.i18n import Lang, t
+from bot.core.preferences import PreferenceResolver, Resolved
 from bot.core.replies import Reply
 
 log = logging.getLogger(__name__)
@@ -29,7 +31,12 @@ Listener = Callable[[CommandContext, str, Lang], Awaitable[Reply | None]]
 
 @dataclass(frozen=True)
 class Command:
-    """A subcommand of ``/alliance``: its handler and its line in the help."""
+    """A subcommand of ``/alliance``: its handler and its line in the help.
+
+    ``server_only``: the command needs a server (its data is per server, or it acts on a
+    channel), so in a DM the router answers privately that it works only in a server
+    channel, without running the handler.
+    """
 
     name: str
     handler: Handler
@@ -37,6 +44,7 @@ class Command:
     summary: dict[Lang, str]
     example: str
     aliases: tuple[str, ...] = ()
+    server_only: bool = False
 
 
 class UsageError(Exception):
@@ -87,11 +95,13 @@ def strip_prefix(text: str) -> str:
 class CommandRouter:
     """Dispatches ``/alliance <subcommand> <args>`` to registered commands."""
 
-    def __init__(self, default_language: Lang) -> None:
-        self._default_language = default_language
+    def __init__(self, default_language: Lang, resolver: PreferenceResolver | None = None) -> None:
+        # Without stored settings (tests of single commands): the locale, then the defaults.
+        self._resolver = resolver or PreferenceResolver(default_language, ZoneInfo("UTC"))
         self._commands: dict[str, Command] = {}
         self._ordered: list[Command] = []
-        self._listeners: list[Listener] = []
+        # (listener, whether it hears DMs too)
+        self._listeners: list[tuple[Listener, bool]] = []
 
     def register(self, command: Command) -> None:
         """Add a subcommand; names and aliases must be unique."""
@@ -101,9 +111,10 @@ class CommandRouter:
             self._commands[name] = command
         self._ordered.append(command)
 
-    def add_listener(self, listener: Listener) -> None:
-        """Offer every plain chat message to ``listener`` (e.g. typed quiz answers)."""
-        self._listeners.append(listener)
+    def add_listener(self, listener: Listener, *, in_direct: bool = False) -> None:
+        """Offer every plain chat message to ``listener`` (e.g. typed quiz answers); those
+        sent in a DM only if ``in_direct``."""
+        self._listeners.append((listener, in_direct))
 
     async def handle_message(self, context: CommandContext, text: str) -> Reply | None:
         """A plain chat message; a reply only if a listener took it. Never raises."""
@@ -111,9 +122,15 @@ class CommandRouter:
         line = normalize_input(text[: MAX_INPUT_LENGTH * 4])
         if not line or len(line) > MAX_INPUT_LENGTH:
             return None
+        direct = context.channel.is_direct
+        listeners = [listener for listener, hears_dm in self._listeners if hears_dm or not direct]
+        if not listeners:  # nothing to ask: no settings to read either
+            return None
         try:
-            for listener in self._listeners:
-                if (reply := await listener(context, line, lang)) is not None:
+            resolved = await self._resolver.resolve(context)
+            lang = resolved.language
+            for listener in listeners:
+                if (reply := await listener(resolved.context, line, lang)) is not None:
                     return reply
         except Exception:
             log.exception("message listener failed")
@@ -126,8 +143,13 @@ class CommandRouter:
         return tuple(self._ordered)
 
     def language(self, context: CommandContext) -> Lang:
-        """The reply language for this caller."""
-        return language_for(context.locale, self._default_language)
+        """The reply language for this caller without reading their stored settings (the
+        locale, then the default): for replies when resolving them failed."""
+        return self._resolver.fallback_language(context)
+
+    async def resolve(self, context: CommandContext) -> Resolved:
+        """The caller's language and zone from their settings, the platform and the config."""
+        return await self._resolver.resolve(context)
 
     async def handle(self, context: CommandContext, text: str) -> Reply:
         """Run a command line and always return a reply; never raises."""
@@ -147,7 +169,8 @@ class CommandRouter:
 
     async def dispatch(self, context: CommandContext, text: str) -> Reply:
         """Run a command line; bad input becomes a friendly reply, bugs propagate."""
-        lang = self.language(context)
+        resolved = await self._resolver.resolve(context)
+        context, lang = resolved.context, resolved.language
         if len(text) > MAX_INPUT_LENGTH * 4:
             return error_reply(
                 t("err_too_long", lang, length=len(text), limit=MAX_INPUT_LENGTH), lang
@@ -163,6 +186,8 @@ class CommandRouter:
         command = self._commands.get(name.lower())
         if command is None:
             return error_reply(t("err_unknown_command", lang, name=name[:40]), lang)
+        if command.server_only and context.channel.is_direct:
+            return Reply(body=t("err_server_only", lang, command=command.name), ephemeral=True)
         try:
             return await command.handler(context, args.strip(), lang)
         except UsageError as error:

@@ -166,6 +166,7 @@ class SubscriptionCommands:
                     "ja": "（管理者）毎日決まった時刻にこのチャンネルへ記念日を投稿。",
                 },
                 "/alliance subscribe time 08:30 timezone Asia/Tokyo language ja",
+                server_only=True,
             ),
             Command(
                 "unsubscribe",
@@ -176,6 +177,7 @@ class SubscriptionCommands:
                     "ja": "（管理者）このチャンネルへの毎日の投稿を停止。",
                 },
                 "/alliance unsubscribe",
+                server_only=True,
             ),
             Command(
                 "subscription",
@@ -186,11 +188,14 @@ class SubscriptionCommands:
                     "ja": "このチャンネルの毎日の投稿の設定・次回・前回の配信を表示。",
                 },
                 "/alliance subscription",
+                server_only=True,
             ),
         ):
             router.register(command)
 
     async def subscribe(self, context: CommandContext, args: str, lang: Lang) -> Reply:
+        if context.channel.kind == "thread":
+            return _not_in_thread(lang)
         if not context.user.is_admin:
             return Reply(body=t("sub_admin_only", lang), ephemeral=True, is_error=True)
         current = await self._subscriptions.get(context.channel.key)
@@ -227,6 +232,8 @@ class SubscriptionCommands:
         return Reply(title=title, body=reply.body, fields=reply.fields)
 
     async def unsubscribe(self, context: CommandContext, args: str, lang: Lang) -> Reply:
+        if context.channel.kind == "thread":
+            return _not_in_thread(lang)
         if not context.user.is_admin:
             return Reply(body=t("sub_admin_only", lang), ephemeral=True, is_error=True)
         if not await self._subscriptions.remove(context.channel.key):
@@ -234,6 +241,8 @@ class SubscriptionCommands:
         return Reply(body=t("sub_removed", lang, channel=context.channel.name))
 
     async def subscription(self, context: CommandContext, args: str, lang: Lang) -> Reply:
+        if context.channel.kind == "thread":
+            return _not_in_thread(lang)
         current = await self._subscriptions.get(context.channel.key)
         if current is None:
             return Reply(body=t("sub_none", lang, channel=context.channel.name), ephemeral=True)
@@ -274,6 +283,12 @@ class SubscriptionCommands:
             body=body,
             fields=tuple(fields),
         )
+
+
+def _not_in_thread(lang: Lang) -> Reply:
+    # A thread is a conversation that ends; the daily post belongs to its channel, so a
+    # subscription made in a thread would quietly keep posting where nobody looks.
+    return Reply(body=t("sub_not_in_thread", lang), ephemeral=True, is_error=True)
 
 
 def _describe_delivery(record: DeliveryRecord | None, lang: Lang) -> str:

@@ -17,6 +17,7 @@ from bot.core.quiz.manager import QuizManager
 from bot.core.quiz.store import QuizStore
 from bot.core.quiz.streaks import streaks
 from bot.core.replies import Button, Field, Reply
+from bot.core.settings import SettingsStore
 from bot.core.topics import TOPICS, find_topic, topic_label
 
 PAGE_SIZE = 10
@@ -32,9 +33,10 @@ def is_small_number(text: str) -> bool:
 
 
 def parse_quiz_options(
-    args: list[str], default: int, maximum: int, lang: Lang
-) -> tuple[int, str | None, Difficulty | None]:
-    """``[questions N] [topic] [difficulty]`` in any order; a bare number is N."""
+    args: list[str], default: int | None, maximum: int, lang: Lang
+) -> tuple[int | None, str | None, Difficulty | None]:
+    """``[questions N] [topic] [difficulty]`` in any order; a bare number is N (``default``
+    when none is given)."""
     count, topic, difficulty = default, None, None
     words = list(args)
     while words:
@@ -65,11 +67,14 @@ class QuizCommands:
         repository: QuizStore,
         daily: DailyQuestion,
         subscription_of: SubscriptionLookup,
+        settings: SettingsStore | None = None,
     ) -> None:
         self._manager = manager
         self._repository = repository
         self._daily = daily
         self._subscription_of = subscription_of
+        # The server's quiz length, when a start names none.
+        self._settings = settings
 
     def register(self, router: CommandRouter) -> None:
         settings = self._manager.settings
@@ -87,6 +92,7 @@ class QuizCommands:
                     f"最大{settings.max_questions}問）。正解は500〜1000点、早いほど高得点。",
                 },
                 "/alliance quiz start questions 10 lend-lease easy",
+                server_only=True,
             ),
             Command(
                 "leaderboard",
@@ -97,6 +103,7 @@ class QuizCommands:
                     "ja": "このサーバーの合計得点ランキング（ゲーム数・正答率つき）。",
                 },
                 "/alliance leaderboard",
+                server_only=True,
             ),
             Command(
                 "stats",
@@ -107,6 +114,7 @@ class QuizCommands:
                     "ja": "クイズの合計・正答率・得意トピック・連続回答日数。",
                 },
                 "/alliance stats",
+                server_only=True,
             ),
             Command(
                 "forget-me",
@@ -117,6 +125,7 @@ class QuizCommands:
                     "ja": "このサーバーでのあなたのクイズのデータを削除（確認あり）。",
                 },
                 "/alliance forget-me",
+                server_only=True,
             ),
         ):
             router.register(command)
@@ -128,8 +137,10 @@ class QuizCommands:
         settings = self._manager.settings
         if action == "start":
             count, topic, difficulty = parse_quiz_options(
-                words[1:], settings.default_questions, settings.max_questions, lang
+                words[1:], None, settings.max_questions, lang
             )
+            if count is None:
+                count = await self._server_quiz_length(context)
             return await self._manager.start(context, count, topic, difficulty, lang)
         if action == "stop" and len(words) == 1:
             return await self._manager.stop(context, lang)
@@ -139,6 +150,17 @@ class QuizCommands:
         if action == "daily" and len(words) == 4 and is_small_number(words[3]):
             return await self._daily_answer(context, words[1], words[2], int(words[3]), lang)
         raise UsageError(t("quiz_usage", lang))
+
+    async def _server_quiz_length(self, context: CommandContext) -> int:
+        settings = self._manager.settings
+        stored = None
+        if self._settings is not None:
+            channel = context.channel
+            stored = (
+                await self._settings.tenant_settings(channel.platform, channel.tenant)
+            ).quiz_length
+        # A length stored under a higher maximum than today's still starts a quiz.
+        return min(stored or settings.default_questions, settings.max_questions)
 
     async def on_message(self, context: CommandContext, text: str, lang: Lang) -> Reply | None:
         reply = await self._manager.typed(context, text, lang)
@@ -233,7 +255,7 @@ class QuizCommands:
         accuracy = round(100 * stats.correct / stats.answered) if stats.answered else 0
         ranked = sorted(stats.topics, key=lambda tally: (-tally.correct, -tally.answered))
         best = topic_label(ranked[0].topic, lang) if ranked and ranked[0].topic in TOPICS else "—"
-        today = context.now.astimezone(context.timezone).date()
+        today = context.now.astimezone(context.zone).date()
         current, longest = streaks(stats.daily_dates, today)
         return Reply(
             title=t("stats_title", lang, user=stats.user_name),
