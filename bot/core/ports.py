@@ -120,7 +120,8 @@ class ChatPort(Protocol):
         :func:`bot.core.post_keys.post_marker` text (Discord: the nonce, and the marker ending
         an embed footer or as a component id; Slack: message metadata) so :meth:`was_posted`
         can find it with :func:`bot.core.post_keys.find_post_key` in the channel's recent
-        history after a crash."""
+        history after a crash. In a thread (``target.thread_id``) the post goes into the
+        thread, and the handle returned names the thread too."""
         ...
 
     async def edit(self, handle: MessageHandle, reply: Reply) -> None:
