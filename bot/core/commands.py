@@ -187,7 +187,7 @@ class CommandRouter:
         if command is None:
             return error_reply(t("err_unknown_command", lang, name=name[:40]), lang)
         if command.server_only and context.channel.is_direct:
-            return Reply(body=t("err_server_only", lang, command=command.name), ephemeral=True)
+            return Reply(body=t("err_server_only", lang, name=command.name), ephemeral=True)
         try:
             return await command.handler(context, args.strip(), lang)
         except UsageError as error:

@@ -269,6 +269,10 @@ _STRINGS: dict[str, dict[Lang, str]] = {
         "en": "Your quiz is on: question 1 is in the channel.",
         "ja": "クイズを始めました。第1問をチャンネルに出しました。",
     },
+    "quiz_start_posted_thread": {
+        "en": "Your quiz is on: question 1 is in the thread.",
+        "ja": "クイズを始めました。第1問をスレッドに出しました。",
+    },
     "quiz_start_failed": {
         "en": "The quiz could not post its first question in this channel, so it did not start. Check the bot may post here, then try again.",
         "ja": "このチャンネルに第1問を投稿できなかったため、クイズは始まりませんでした。ボットがここに投稿できるか確かめてから、もう一度お試しください。",
@@ -356,8 +360,8 @@ _STRINGS: dict[str, dict[Lang, str]] = {
         "ja": "今日の問題にはすでに回答しています。",
     },
     "err_server_only": {
-        "en": "`/alliance {command}` works only in a server channel: what it uses belongs to a server. In a DM you can use fact, today, on, search, help and settings.",
-        "ja": "`/alliance {command}` はサーバーのチャンネルでのみ使えます（サーバーごとのデータを使うため）。DMでは fact・today・on・search・help・settings が使えます。",
+        "en": "`/alliance {name}` works only in a server channel: what it uses belongs to a server. In a DM you can use fact, today, on, search, help and settings.",
+        "ja": "`/alliance {name}` はサーバーのチャンネルでのみ使えます（サーバーごとのデータを使うため）。DMでは fact・today・on・search・help・settings が使えます。",
     },
     "settings_title": {"en": "Your settings", "ja": "あなたの設定"},
     "settings_saved": {"en": "Your settings are saved", "ja": "あなたの設定を保存しました"},

@@ -165,7 +165,8 @@ class QuizManager:
         if not await self._send(game, [first]):
             await self._repository.end_game(game_id, GameStatus.STOPPED, self._clock.now())
             return Reply(body=t("quiz_start_failed", lang), ephemeral=True, is_error=True)
-        return Reply(body=t("quiz_start_posted", lang), ephemeral=True)
+        posted = "quiz_start_posted_thread" if game.parent_id else "quiz_start_posted"
+        return Reply(body=t(posted, lang), ephemeral=True)
 
     async def _create(
         self, context: CommandContext, lang: Lang, questions: Sequence[QuizQuestion]
