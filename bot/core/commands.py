@@ -26,6 +26,8 @@ COMMAND_PREFIX = "/alliance"
 
 Handler = Callable[[CommandContext, str, Lang], Awaitable[Reply]]
 # Hears plain chat messages (not commands); returns a reply only when the message was for it.
+# It gets the caller's language, but not their zone (``context.zone`` is unresolved): a chat
+# message is about a running game, not a date.
 Listener = Callable[[CommandContext, str, Lang], Awaitable[Reply | None]]
 
 
@@ -127,7 +129,7 @@ class CommandRouter:
         if not listeners:  # nothing to ask: no settings to read either
             return None
         try:
-            resolved = await self._resolver.resolve(context)
+            resolved = await self._resolver.resolve(context, zone=False)
             lang = resolved.language
             for listener in listeners:
                 if (reply := await listener(resolved.context, line, lang)) is not None:

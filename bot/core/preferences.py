@@ -91,7 +91,10 @@ class PreferenceResolver:
             return empty_preferences(channel.platform, tenant, user.id)
         return await self._settings.preferences(channel.platform, tenant, user.id)
 
-    async def resolve(self, context: CommandContext) -> Resolved:
+    async def resolve(self, context: CommandContext, zone: bool = True) -> Resolved:
+        """The caller's language and, if ``zone``, time zone (without it the context's zone
+        stays as the adapter gave it: plain chat messages need no date, and skipping it
+        saves a read of the channel's subscription on every message)."""
         stored = await self.stored(context)
         direct = context.channel.is_direct
         tenant = TenantSettings(stored.tenant.platform, DIRECT_TENANT) if direct else stored.tenant
@@ -102,16 +105,23 @@ class PreferenceResolver:
             or tenant.language
             or self.default_language
         )
-        zone = (
+        user = replace(context.user, is_admin=False) if direct else context.user
+        resolved = replace(context, user=user)
+        if zone:
+            resolved = replace(resolved, timezone=await self._zone(context, stored, tenant))
+        return Resolved(resolved, language)
+
+    async def _zone(
+        self, context: CommandContext, stored: StoredPreferences, tenant: TenantSettings
+    ) -> ZoneInfo:
+        return (
             zone_or_none(stored.user.timezone)
             or zone_or_none(stored.direct.timezone)
             or context.timezone
-            or (None if direct else await self._subscription_zone(context))
+            or (None if context.channel.is_direct else await self._subscription_zone(context))
             or zone_or_none(tenant.timezone)
             or self.default_zone
         )
-        user = replace(context.user, is_admin=False) if direct else context.user
-        return Resolved(replace(context, user=user, timezone=zone), language)
 
     async def _subscription_zone(self, context: CommandContext) -> ZoneInfo | None:
         if self._subscription_of is None:

@@ -161,3 +161,31 @@ async def test_settings_failing_to_load_is_a_polite_internal_error() -> None:
     context = CommandContext(User("u1", "alice"), SERVER, "ja", NOW)
     reply = await router.handle(context, "help")
     assert reply.is_error and reply.title == "エラーが発生しました"  # in the locale's language
+
+
+async def test_listeners_hear_the_users_language_and_dms_only_if_they_ask() -> None:
+    world = World()
+    heard: list[tuple[str, str, bool]] = []
+
+    async def server_listener(context: CommandContext, text: str, lang: Lang) -> Reply | None:
+        heard.append(("server", lang, context.timezone is None))
+        return None
+
+    async def dm_listener(context: CommandContext, text: str, lang: Lang) -> Reply | None:
+        heard.append(("dm", lang, context.user.is_admin))
+        return Reply(body="heard")
+
+    world.router.add_listener(server_listener)
+    world.user("g1", language="ja")
+    message = CommandContext(User("u1", "alice", True), SERVER, "en", NOW)
+    assert await world.router.handle_message(message, "B") is None
+    # The language resolved; the zone not (a chat message needs no date, and no reads).
+    assert heard == [("server", "ja", True)]
+
+    reads = world.settings.reads
+    direct = CommandContext(User("u1", "alice", True), DM, "en", NOW)
+    assert await world.router.handle_message(direct, "B") is None
+    assert world.settings.reads == reads  # nobody listens in DMs: nothing was read
+    world.router.add_listener(dm_listener, in_direct=True)
+    reply = await world.router.handle_message(direct, "B")
+    assert reply is not None and heard[-1] == ("dm", "en", False)

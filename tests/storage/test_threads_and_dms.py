@@ -4,6 +4,7 @@ that need no server; the server's quiz length and the users' settings are stored
 
 from __future__ import annotations
 
+import random
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -16,8 +17,10 @@ from bot.config import Settings
 from bot.core.clock import SimulatedClock
 from bot.core.context import Channel, CommandContext, User
 from bot.core.ports import PostTarget
+from bot.core.quiz.bank import QuestionBank
 from bot.core.replies import Reply
 from bot.core.settings import DIRECT_TENANT, UserSettings
+from bot.storage.quiz import QuizRepository
 from tests.conftest import FIXTURE_FACTS
 from tests.fakes import FakeChatPort
 
@@ -161,3 +164,28 @@ async def test_a_users_settings_are_stored_and_follow_them_in_the_server(bot: Bo
     shown = await bot.say(THREAD, "settings")
     assert shown.title == "あなたの設定"
     assert [f.value for f in shown.fields] == ["ja（あなたの設定）", "自動（現在は Asia/Tokyo）"]
+
+
+async def test_a_dead_owners_game_in_a_thread_is_ended_in_the_thread(bot: Bot) -> None:
+    repository = QuizRepository(bot.core.database)
+    questions = QuestionBank.build(bot.core.store).pick(1, random.Random(3))
+    # Started by a process that died at once: its lease is already over.
+    game_id = await repository.create_game(
+        THREAD.key,
+        THREAD.name,
+        "en",
+        "id-alice",
+        "dead-worker",
+        questions,
+        NOW,
+        NOW,
+        parent_id="c1",
+    )
+    assert game_id is not None
+    await bot.clock.advance(1)
+    stale = await repository.interrupted_games(["test"], bot.clock.now())
+    assert [(game.game_id, game.parent_id) for game in stale] == [(game_id, "c1")]
+    assert await bot.core.quiz.recover_interrupted(bot.clock.now()) == 1
+    notice = bot.port.posts[-1]
+    assert notice.target == PostTarget("test", "g1", "c1", "quiz-night", "t77")
+    assert "interrupted" in notice.reply.body
