@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
 
 from bot.app import Core, running_core
 from bot.config import Settings
@@ -189,3 +190,31 @@ async def test_a_dead_owners_game_in_a_thread_is_ended_in_the_thread(bot: Bot) -
     notice = bot.port.posts[-1]
     assert notice.target == PostTarget("test", "g1", "c1", "quiz-night", "t77")
     assert "interrupted" in notice.reply.body
+
+
+async def test_resolving_a_callers_preferences_costs_a_bounded_number_of_queries(
+    bot: Bot,
+) -> None:
+    statements: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append(statement)
+
+    engine = bot.core.database.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        await bot.say(CHANNEL, "help")  # no zone of the user's own: the subscription is read
+        without_zone = len(statements)
+        await bot.say(CHANNEL, "settings timezone Asia/Tokyo")
+        statements.clear()
+        await bot.say(CHANNEL, "help")
+        with_zone = len(statements)
+        statements.clear()
+        await bot.chat(CHANNEL, "hello")  # a chat message: no zone, then the quiz's own read
+        chat = len(statements)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    # help reads nothing itself: what is counted is the resolution alone.
+    assert (without_zone, with_zone) == (3, 2)  # tenant + user rows, then the subscription
+    assert chat == 3  # tenant + user rows, and the running game
