@@ -139,11 +139,11 @@ _STRINGS: dict[str, dict[Lang, str]] = {
         "ja": "`/alliance {name}` はサーバーのチャンネルでのみ使えます（ダイレクトメッセージでは使えません）。",
     },
     "cooldown_user": {
-        "en": "You are sending commands faster than I answer them; try again in {seconds} s.",
+        "en": "You are sending commands too quickly; try again in {seconds} s.",
         "ja": "コマンドの送信が速すぎます。{seconds}秒後にもう一度お試しください。",
     },
     "cooldown_channel": {
-        "en": "This channel is sending commands faster than I answer them; try again in {seconds} s.",
+        "en": "This channel is sending commands too quickly; try again in {seconds} s.",
         "ja": "このチャンネルでのコマンドが多すぎます。{seconds}秒後にもう一度お試しください。",
     },
     "cooldown_quiz": {
