@@ -119,6 +119,39 @@ _STRINGS: dict[str, dict[Lang, str]] = {
         "en": "`/alliance {name}` takes no arguments; try just `/alliance {name}`.",
         "ja": "`/alliance {name}` に引数は不要です。`/alliance {name}` だけを送ってください。",
     },
+    # Typed parameters (bot/core/params.py) and the router's own checks.
+    "err_param_integer": {
+        "en": "`{name}` is a whole number from {min} to {max}; “{value}” is not one.",
+        "ja": "`{name}` には{min}〜{max}の整数を指定してください。「{value}」は使えません。",
+    },
+    "err_param_integer_from": {
+        "en": "`{name}` is a whole number from {min}; “{value}” is not one.",
+        "ja": "`{name}` には{min}以上の整数を指定してください。「{value}」は使えません。",
+    },
+    "err_param_choice": {
+        "en": "`{name}` is one of {values}; “{value}” is not one of those.",
+        "ja": "`{name}` には {values} のいずれかを指定してください。「{value}」は使えません。",
+    },
+    "err_param_boolean": {
+        "en": "`{name}` is on or off; “{value}” is neither.",
+        "ja": "`{name}` には on か off を指定してください。「{value}」は使えません。",
+    },
+    "err_param_string": {
+        "en": "“{value}” is not a value `{name}` accepts.",
+        "ja": "「{value}」は `{name}` に指定できません。",
+    },
+    "cooldown_user": {
+        "en": "You are sending commands too quickly; try again in {seconds} s.",
+        "ja": "コマンドの送信が速すぎます。{seconds}秒後にもう一度お試しください。",
+    },
+    "cooldown_channel": {
+        "en": "This channel is sending commands too quickly; try again in {seconds} s.",
+        "ja": "このチャンネルでのコマンドが多すぎます。{seconds}秒後にもう一度お試しください。",
+    },
+    "cooldown_quiz": {
+        "en": "Quizzes were started here recently; the next one can start in {minutes} min.",
+        "ja": "このチャンネルでは最近クイズが開始されました。次のクイズは{minutes}分後に開始できます。",
+    },
     "daily_footer": {
         "en": "Daily post · /alliance subscription shows the settings",
         "ja": "毎日の投稿 · 設定は /alliance subscription で確認できます",
@@ -360,8 +393,8 @@ _STRINGS: dict[str, dict[Lang, str]] = {
         "ja": "今日の問題にはすでに回答しています。",
     },
     "err_server_only": {
-        "en": "`/alliance {name}` works only in a server channel: what it uses belongs to a server. In a DM you can use fact, today, on, search, help and settings.",
-        "ja": "`/alliance {name}` はサーバーのチャンネルでのみ使えます（サーバーごとのデータを使うため）。DMでは fact・today・on・search・help・settings が使えます。",
+        "en": "`/alliance {name}` works only in a server channel, not in a direct message: what it uses belongs to a server. In a DM you can use fact, today, on, search, help and settings.",
+        "ja": "`/alliance {name}` はサーバーのチャンネルでのみ使えます（ダイレクトメッセージでは使えません）。サーバーごとのデータを使うためです。DMでは fact・today・on・search・help・settings が使えます。",
     },
     "settings_title": {"en": "Your settings", "ja": "あなたの設定"},
     "settings_saved": {"en": "Your settings are saved", "ja": "あなたの設定を保存しました"},

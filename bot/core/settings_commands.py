@@ -10,6 +10,7 @@ from bot.core.commands import Command, CommandRouter, UsageError
 from bot.core.context import CommandContext
 from bot.core.daily.commands import find_zone, suggest_zones
 from bot.core.i18n import Lang, parse_language, t
+from bot.core.params import Choice, Param
 from bot.core.preferences import PreferenceResolver
 from bot.core.replies import Field, Reply
 from bot.core.settings import DIRECT_TENANT, SettingsStore, TenantSettings
@@ -119,6 +120,50 @@ def _parse_value(option: Option, value: str, max_quiz_length: int, lang: Lang) -
     raise UsageError(t("settings_bad_length", lang, value=value[:20], max=max_quiz_length))
 
 
+def setting_params(server: bool) -> tuple[Param, ...]:
+    """The options of ``settings`` (and, with ``server``, of ``server-settings``)."""
+    whose = "the server's" if server else "your"
+    params = (
+        Param(
+            "language",
+            "choice",
+            {
+                "en": f"Reply language ({whose}); auto: decided by the next setting.",
+                "ja": "返信の言語。auto で次の設定に従う。",
+            },
+            style="keyword",
+            choices=(
+                Choice("en", {"en": "English", "ja": "英語"}),
+                Choice("ja", {"en": "Japanese", "ja": "日本語"}),
+                Choice("auto", {"en": "Automatic", "ja": "自動"}),
+            ),
+        ),
+        Param(
+            "timezone",
+            "string",
+            {
+                "en": f"Time zone for today ({whose}), e.g. Asia/Tokyo; or auto.",
+                "ja": "today のタイムゾーン（例: Asia/Tokyo）。auto で次の設定に従う。",
+            },
+            style="keyword",
+            autocomplete="timezone",
+        ),
+    )
+    if not server:
+        return params
+    # A string, not an integer: "auto" must be sayable on every platform.
+    length = Param(
+        "quiz-length",
+        "string",
+        {
+            "en": "Questions in a quiz started without a count (a number, or auto).",
+            "ja": "問題数を指定せずに始めたクイズの問題数（数字または auto）。",
+        },
+        style="keyword",
+    )
+    return (*params, length)
+
+
 class SettingsCommands:
     """The caller's own settings, and the server's (admins)."""
 
@@ -147,6 +192,9 @@ class SettingsCommands:
                     "サーバーの設定に従う）。DMでも使えます。",
                 },
                 "/alliance settings language ja timezone Asia/Tokyo",
+                params=setting_params(server=False),
+                private=True,
+                slow=True,
             )
         )
         router.register(
@@ -160,7 +208,11 @@ class SettingsCommands:
                     "ja": "（管理者）このサーバーの既定の言語・タイムゾーン・クイズの問題数。",
                 },
                 "/alliance server-settings timezone Europe/Moscow quiz-length 10",
+                params=setting_params(server=True),
+                private=True,
+                slow=True,
                 server_only=True,
+                admin_only=True,
             )
         )
 

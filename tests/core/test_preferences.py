@@ -37,7 +37,7 @@ class World:
         resolver = PreferenceResolver(
             "en", ZoneInfo("Europe/London"), self.settings, self.subscriptions.get
         )
-        self.router = CommandRouter("en", resolver)
+        self.router = CommandRouter("en", resolver=resolver)
         self.router.register(Command("probe", self._probe, "probe", {"en": "", "ja": ""}, ""))
         if store is not None:
             FactCommands(store, random.Random(1)).register(self.router)
@@ -157,7 +157,7 @@ async def test_settings_failing_to_load_is_a_polite_internal_error() -> None:
         async def preferences(self, platform: str, tenant: str, user_id: str):  # type: ignore[no-untyped-def]
             raise ConnectionError("database down")
 
-    router = CommandRouter("en", PreferenceResolver("en", ZoneInfo("UTC"), Broken()))
+    router = CommandRouter("en", resolver=PreferenceResolver("en", ZoneInfo("UTC"), Broken()))
     context = CommandContext(User("u1", "alice"), SERVER, "ja", NOW)
     reply = await router.handle(context, "help")
     assert reply.is_error and reply.title == "エラーが発生しました"  # in the locale's language

@@ -25,7 +25,7 @@ def build() -> tuple[CommandRouter, MemorySettings]:
     resolver = PreferenceResolver(
         "en", ZoneInfo("Europe/London"), settings, MemorySubscriptions().get
     )
-    router = CommandRouter("en", resolver)
+    router = CommandRouter("en", resolver=resolver)
     SettingsCommands(settings, resolver, default_quiz_length=5, max_quiz_length=20).register(router)
     return router, settings
 
