@@ -47,7 +47,7 @@ Shell commands:
   :channel NAME           move to another channel
   :thread NAME            move to a thread of the current channel
   :dm                     move to a DM between the current user and the bot
-  :lang en|ja             switch the reply language
+  :lang en|ja             switch the locale (a user's own language setting wins)
   :time ISO8601           jump the clock forward to a moment (fires what falls due)
   :wait SECONDS           jump the clock forward (also 90s, 5m, 2h, 1d)
   :click N                press button N of the last message with buttons here
