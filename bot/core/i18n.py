@@ -58,6 +58,7 @@ _STRINGS: dict[str, dict[Lang, str]] = {
     "field_place": {"en": "Place", "ja": "場所"},
     "field_id": {"en": "ID", "ja": "ID"},
     "source_line": {"en": "Source: {title} <{url}>", "ja": "出典: {title} <{url}>"},
+    "field_sources": {"en": "Sources", "ja": "出典"},
     "button_another": {"en": "Another fact", "ja": "別の出来事"},
     "button_another_topic": {"en": "Another on {topic}", "ja": "「{topic}」をもう一つ"},
     "search_title": {"en": "Search: {query}", "ja": "検索: {query}"},
@@ -78,6 +79,10 @@ _STRINGS: dict[str, dict[Lang, str]] = {
     },
     "help_topics": {"en": "Topics: {topics}", "ja": "トピック: {topics}"},
     "err_title": {"en": "I didn't understand that", "ja": "うまく受け取れませんでした"},
+    "err_server_only": {
+        "en": "This command works in a server channel only, not in a direct message.",
+        "ja": "このコマンドはサーバーのチャンネルでのみ使えます（ダイレクトメッセージでは使えません）。",
+    },
     "err_unknown_command": {
         "en": "There is no command “{name}”. Try `/alliance help` for the list.",
         "ja": "「{name}」というコマンドはありません。`/alliance help` で一覧を表示できます。",
