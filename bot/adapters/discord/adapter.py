@@ -16,7 +16,7 @@ from discord import app_commands
 from pydantic import SecretStr
 
 from bot.adapters.discord.components import ActionButton, ButtonPresses
-from bot.adapters.discord.endpoints import point_discord_py_at
+from bot.adapters.discord.endpoints import log_in, point_discord_py_at
 from bot.adapters.discord.interactions import InteractionHandler
 from bot.adapters.discord.port import DiscordPort
 from bot.adapters.discord.specs import specs_of
@@ -110,7 +110,7 @@ class DiscordAdapter:
         self.client.presses = handler
         if self._settings.message_content:
             self.client.message_handler = handler
-        await self.client.login(self._token.get_secret_value())
+        await log_in(self.client, self._token)
         self._port.logged_in.set()
         self._connection = asyncio.create_task(self._connect(), name="discord-gateway")
         log.info("discord: logged in as %s", self.client.user)

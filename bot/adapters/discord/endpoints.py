@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import discord
 import yarl
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
+from pydantic import SecretStr
 
-from bot.config import DiscordSection
+from bot.config import ConfigError, DiscordSection
 
 
 def point_discord_py_at(settings: DiscordSection) -> None:
@@ -20,3 +22,15 @@ def point_discord_py_at(settings: DiscordSection) -> None:
     """
     Route.BASE = settings.api_base_url.rstrip("/")
     DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
+
+
+async def log_in(client: discord.Client, token: SecretStr) -> None:
+    """Log ``client`` in; a token Discord refuses is a configuration error naming the
+    variable (never showing the token)."""
+    try:
+        await client.login(token.get_secret_value())
+    except discord.LoginFailure:
+        raise ConfigError(
+            "Discord refused DISCORD_TOKEN (401): copy the bot token again from the "
+            "Developer Portal (Bot → Reset Token)"
+        ) from None
