@@ -176,6 +176,10 @@ def test_discord_defaults_are_discords_own_and_shards_are_checked(tmp_path: Path
     assert discord.message_content is False
     text = "[discord]\nshard_count = 2\nshard_ids = [1]\n"
     assert load_settings(write(tmp_path, text), {}).discord.shard_ids == [1]
-    for bad in ("shard_ids = [0]", "shard_count = 2\nshard_ids = [2]", "shard_count = 2\nshard_ids = []"):
+    for bad in (
+        "shard_ids = [0]",
+        "shard_count = 2\nshard_ids = [2]",
+        "shard_count = 2\nshard_ids = []",
+    ):
         with pytest.raises(ConfigError, match="shard"):
             load_settings(write(tmp_path, f"[discord]\n{bad}\n"), {})

@@ -76,64 +76,63 @@ def _sources_field(sources: tuple[SourceLink, ...], lang: Lang) -> Field | None:
     return Field(t("field_sources", lang), "\n".join(lines)) if lines else None
 
 
-def _footer(text: str | None, marker: str | None) -> str | None:
+class _Budget:
+    """What is left of the 6000 characters an embed may hold in all."""
+
+    def __init__(self, total: int) -> None:
+        self.left = total
+
+    def take(self, text: str, limit: int) -> str:
+        """``text`` shortened to ``limit`` and to what is left; "" when nothing is."""
+        room = min(limit, self.left)
+        kept = shorten(text, room) if room > 1 else ""
+        self.left -= len(kept)
+        return kept
+
+
+def _footer(text: str | None, marker: str | None, budget: _Budget) -> str | None:
     if marker is None:
-        return shorten(text, LIMITS.footer) if text else None
+        return budget.take(text, LIMITS.footer) or None if text else None
     # The post marker must end the footer, whole: the text gives way to it.
+    budget.left -= len(marker)
     if not text:
         return marker
-    return f"{shorten(text, LIMITS.footer - len(marker) - 3)} · {marker}"
+    kept = budget.take(text, LIMITS.footer - len(marker) - 3)
+    budget.left -= 3
+    return f"{kept} · {marker}" if kept else marker
 
 
-def _size(embed: Json) -> int:
-    size = len(embed.get("title", "")) + len(embed.get("description", ""))
-    size += sum(len(f["name"]) + len(f["value"]) for f in embed.get("fields", []))
-    return size + len(embed.get("footer", {}).get("text", ""))
+def _field(field: Field, budget: _Budget) -> Json | None:
+    if budget.left < 2 * len(_EMPTY) + 8:
+        return None  # not enough left for anything a reader could use
+    name = budget.take(field.name, LIMITS.field_name) or _EMPTY
+    value = budget.take(field.value, LIMITS.field_value) or _EMPTY
+    return {"name": name, "value": value, "inline": field.inline}
 
 
 def embed_json(reply: Reply, lang: Lang, marker: str | None = None) -> Json:
-    """The embed of ``reply``; ``marker`` (a post marker) ends the footer, whole."""
+    """The embed of ``reply``; ``marker`` (a post marker) ends the footer, whole.
+
+    Within the 6000 characters in all, the title, the footer and the sources come first,
+    then the body, then the fields in order (those that no longer fit are left out).
+    """
     embed: Json = {"type": "rich", "color": _ERROR_COLOUR if reply.is_error else _COLOUR}
+    budget = _Budget(LIMITS.total)
     if reply.title:
-        embed["title"] = shorten(reply.title, LIMITS.title)
-    if reply.body:
-        embed["description"] = shorten(reply.body, LIMITS.description)
-    fields = list(reply.fields)
-    sources = _sources_field(reply.sources, lang)
-    room = LIMITS.fields - (1 if sources else 0)
-    fields = fields[:room] + ([sources] if sources else [])
-    if fields:
-        embed["fields"] = [
-            {
-                "name": shorten(field.name, LIMITS.field_name) or _EMPTY,
-                "value": shorten(field.value, LIMITS.field_value) or _EMPTY,
-                "inline": field.inline,
-            }
-            for field in fields
-        ]
-    if (footer := _footer(reply.footer, marker)) is not None:
+        embed["title"] = budget.take(reply.title, LIMITS.title)
+    if (footer := _footer(reply.footer, marker, budget)) is not None:
         embed["footer"] = {"text": footer}
-    _fit_total(embed)
+    sources = _sources_field(reply.sources, lang)
+    sources_json = _field(sources, budget) if sources else None
+    if reply.body and (description := budget.take(reply.body, LIMITS.description)):
+        embed["description"] = description
+    room = LIMITS.fields - (1 if sources_json else 0)
+    fields = [f for f in (_field(field, budget) for field in reply.fields[:room]) if f]
+    if sources_json:
+        fields.append(sources_json)
+    if fields:
+        embed["fields"] = fields
     return embed
-
-
-def _fit_total(embed: Json) -> None:
-    """Shorten the description, then the last fields, until all fits in 6000 characters."""
-    excess = _size(embed) - LIMITS.total
-    if excess > 0 and "description" in embed:
-        keep = max(len(embed["description"]) - excess, 1)
-        embed["description"] = shorten(embed["description"], keep)
-        excess = _size(embed) - LIMITS.total
-    fields: list[Json] = embed.get("fields", [])
-    # From the end, but the sources (the last field) are kept while others can give way.
-    order = list(range(len(fields) - 2, -1, -1)) + ([len(fields) - 1] if fields else [])
-    for index in order:
-        if excess <= 0:
-            break
-        value = fields[index]["value"]
-        keep = max(len(value) - excess, 1)
-        fields[index]["value"] = shorten(value, keep) if keep > 1 else _EMPTY
-        excess = _size(embed) - LIMITS.total
 
 
 def button_custom_id(button: Button) -> str:

@@ -84,7 +84,9 @@ async def running_bot(
 
 def small_guild(shard: int = 0, count: int = 1, n: int = 0, locale: str = "en-US") -> FakeGuild:
     guild_id = guild_id_on_shard(shard, count, n)
-    return FakeGuild(guild_id, f"Club {n}", [FakeChannel(guild_id + 7, "general", guild_id)], locale)
+    return FakeGuild(
+        guild_id, f"Club {n}", [FakeChannel(guild_id + 7, "general", guild_id)], locale
+    )
 
 
 @pytest.fixture
