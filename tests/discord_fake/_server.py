@@ -289,9 +289,11 @@ class FakeDiscord:
         user: FakeUser,
         permissions: int = 0,
         locale: str = "en-US",
+        seen: Json | None = None,
     ) -> InteractionRecord:
-        """A press on a button of a message the bot sent."""
-        message = self.messages[message_id]
+        """A press on a button of a message the bot sent; ``seen`` is the message as the
+        user's client still showed it (a press racing an edit), else the message as it is."""
+        message = seen or self.messages[message_id]
         channel = self.channels[int(message["channel_id"])]
         data = {"custom_id": custom_id, "component_type": 2}
         return await self.inject_interaction(
@@ -328,6 +330,11 @@ class FakeDiscord:
                 "GET",
                 r"/webhooks/(?P<app>\d+)/(?P<token>[^/]+)/messages/(?P<mid>@original|\d+)",
                 self._webhook_get,
+            ),
+            (
+                "DELETE",
+                r"/webhooks/(?P<app>\d+)/(?P<token>[^/]+)/messages/(?P<mid>@original|\d+)",
+                self._webhook_delete,
             ),
             ("POST", r"/channels/(?P<cid>\d+)/messages", self._create_message),
             ("GET", r"/channels/(?P<cid>\d+)/messages", self._list_messages),
@@ -480,8 +487,10 @@ class FakeDiscord:
         elif kind == 7:
             message = self.messages[int(record.payload["message"]["id"])]
             self._apply_edit(message, data)
+            record.original_id = int(message["id"])
         elif kind == 6:
             message = self.messages[int(record.payload["message"]["id"])]
+            record.original_id = int(message["id"])
         interaction: Json = {"id": str(record.id), "type": record.payload["type"]}
         result: Json = {"interaction": interaction}
         if message is not None:
@@ -532,6 +541,19 @@ class FakeDiscord:
     ) -> tuple[int, Any]:
         found = self._webhook_message(args)
         return (200, found[1]) if found else (404, {"code": 10008, "message": "Unknown Message"})
+
+    async def _webhook_delete(
+        self, request: web.Request, args: dict[str, str], body: Any
+    ) -> tuple[int, Any]:
+        found = self._webhook_message(args)
+        if found is None:
+            return 404, {"code": 10008, "message": "Unknown Message"}
+        message_id = int(found[1]["id"])
+        del self.messages[message_id]
+        history = self.history.get(int(found[1]["channel_id"]), [])
+        if message_id in history:
+            history.remove(message_id)
+        return 204, None
 
     def _channel(self, args: dict[str, str]) -> FakeChannel | None:
         return self.channels.get(int(args["cid"]))

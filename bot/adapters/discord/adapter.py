@@ -15,7 +15,7 @@ import discord
 from discord import app_commands
 from pydantic import SecretStr
 
-from bot.adapters.discord.components import ActionButton, ButtonPresses
+from bot.adapters.discord.components import ActionButton, ButtonPresses, unrouted_action
 from bot.adapters.discord.endpoints import log_in, point_discord_py_at
 from bot.adapters.discord.interactions import InteractionHandler
 from bot.adapters.discord.port import DiscordPort
@@ -72,6 +72,13 @@ class AllianceClient(discord.AutoShardedClient):
             # Discord says how many shards; the gateway is still the configured one.
             self.shard_count, _, _ = await self.http.get_bot_gateway()
         await super().launch_shards()
+
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        # discord.py drops a press on a button the message no longer shows; the core still
+        # answers it (an ephemeral "this has ended"), never Discord's "interaction failed".
+        action = unrouted_action(interaction)
+        if action is not None and self.presses is not None:
+            await self.presses.press(interaction, action)
 
     async def on_message(self, message: discord.Message) -> None:
         if self.message_handler is not None:

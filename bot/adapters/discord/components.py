@@ -65,6 +65,24 @@ class ActionButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=_TEM
         await client.presses.press(interaction, self.action)
 
 
+def unrouted_action(interaction: discord.Interaction[Any]) -> str | None:
+    """The action of a press discord.py will not route: its button is no longer on the
+    message as Discord sends it (edited away while the presser's client still showed it).
+    None for every other interaction."""
+    if interaction.type is not discord.InteractionType.component or not interaction.data:
+        return None
+    custom_id = str(interaction.data.get("custom_id", ""))
+    match = _TEMPLATE.fullmatch(custom_id)
+    if match is None or interaction.message is None:
+        return None
+    shown = {
+        getattr(child, "custom_id", None)
+        for row in interaction.message.components
+        for child in getattr(row, "children", ())
+    }
+    return None if custom_id in shown else match["action"]
+
+
 def view_for(buttons: tuple[Button, ...]) -> discord.ui.View | None:
     """A persistent view (no timeout) of ``buttons`` in rows of 5; None without buttons."""
     if not buttons:

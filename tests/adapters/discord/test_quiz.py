@@ -1,0 +1,71 @@
+"""A whole quiz played through button presses on Discord: questions posted through the port,
+answers by presses, each question's message edited at its close, then the scoreboard."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from tests.adapters.discord.answers import answer_of
+from tests.adapters.discord.conftest import World
+
+
+def with_buttons(world: World) -> list[dict[str, Any]]:
+    return [m for m in world.fake.channel_history(world.channel.id) if m["components"]]
+
+
+def ids_of(message: dict[str, Any]) -> list[str]:
+    return [b["custom_id"] for row in message["components"] for b in row["components"]]
+
+
+async def test_a_quiz_through_buttons_edits_each_question_at_its_close(world: World) -> None:
+    fake = world.fake
+    start = await fake.slash(
+        world.channel, world.member, ["alliance", "quiz"], {"options": "start questions 2"}
+    )
+    started = await answer_of(fake, start)
+    assert started.ephemeral and "question 1 is in the channel" in started.text
+
+    await fake.wait_until(lambda: len(with_buttons(world)) == 1)
+    first = with_buttons(world)[0]
+    first_id, first_buttons = int(first["id"]), ids_of(first)
+    as_shown = copy.deepcopy(first)
+    assert first["embeds"][0]["title"].startswith("Question 1")
+    assert all(custom_id.startswith("a1:quiz answer ") for custom_id in ids_of(first))
+    # The post carries its key, for was_posted after a crash.
+    assert first["nonce"] == "quiz1-q0"  # post_key(game id, moment)
+    assert first["embeds"][0]["footer"]["text"].endswith("-q0]")
+
+    press = await fake.press(first_id, first_buttons[0], world.member)
+    recorded = await answer_of(fake, press)
+    assert recorded.ephemeral and "Your answer A is in." in recorded.text
+    again = await answer_of(fake, await fake.press(first_id, first_buttons[1], world.member))
+    assert again.ephemeral  # one answer per person per question, said privately
+
+    # At the close the question's message loses its buttons and shows the answer.
+    await fake.wait_until(lambda: not fake.messages[first_id]["components"], within=20)
+    closed = fake.messages[first_id]["embeds"][0]
+    assert "✅" in closed["description"]
+    assert fake.requests_to("PATCH", rf"/channels/{world.channel.id}/messages/{first_id}")
+
+    await fake.wait_until(
+        lambda: len(with_buttons(world)) == 1 and with_buttons(world)[0] is not first
+    )
+    second = with_buttons(world)[0]
+    assert second["embeds"][0]["title"].startswith("Question 2")
+    await answer_of(fake, await fake.press(int(second["id"]), ids_of(second)[2], world.admin))
+    await fake.wait_until(lambda: not with_buttons(world), within=20)
+
+    def titles() -> list[str]:
+        return [m["embeds"][0].get("title", "") for m in fake.channel_history(world.channel.id)]
+
+    await fake.wait_until(lambda: any("Quiz over" in title for title in titles()), within=10)
+
+    # A press on a button of the finished game: an ephemeral note, never "interaction failed".
+    # (The client still showed the buttons: a press racing the edit, or an old client.)
+    stale_press = await fake.press(first_id, first_buttons[0], world.member, seen=as_shown)
+    stale = await answer_of(fake, stale_press)
+    assert stale.ephemeral and "closed" in stale.text
+    # And on the message as it is now, without buttons (discord.py alone would drop it).
+    late = await answer_of(fake, await fake.press(first_id, first_buttons[1], world.member))
+    assert late.ephemeral and "closed" in late.text
