@@ -382,7 +382,8 @@ class FakeDiscord:
         return web.Response(
             status=status,
             body=b"" if payload is None else json.dumps(payload).encode(),
-            headers={"Content-Type": "application/json", **headers},
+            # Via: discord.py takes a 429 without it for a Cloudflare ban and never retries.
+            headers={"Content-Type": "application/json", "Via": "1.1 google", **headers},
         )
 
     async def _answer(
