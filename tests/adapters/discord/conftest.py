@@ -43,11 +43,13 @@ class World:
     admin: FakeUser
 
 
-def discord_settings(fake: FakeDiscord, tmp_path: Path, **discord: Any) -> Settings:
+def discord_settings(
+    fake: FakeDiscord, tmp_path: Path, database_url: str | None = None, **discord: Any
+) -> Settings:
     return Settings.model_validate(
         {
             "bot": {"facts_dir": str(FIXTURE_FACTS), "data_dir": str(tmp_path)},
-            "database": {"url": f"sqlite:///{tmp_path / 'bot.sqlite3'}"},
+            "database": {"url": database_url or f"sqlite:///{tmp_path / 'bot.sqlite3'}"},
             "daily": {"poll_seconds": 0.2, "spread_seconds": 0},
             "quiz": {"seconds_per_question": 5},
             "discord": {
@@ -61,19 +63,22 @@ def discord_settings(fake: FakeDiscord, tmp_path: Path, **discord: Any) -> Setti
 
 @asynccontextmanager
 async def running_bot(
-    fake: FakeDiscord, settings: Settings, tweak: Callable[[Core], None] | None = None
+    fake: FakeDiscord,
+    settings: Settings,
+    tweak: Callable[[DiscordAdapter], None] | None = None,
 ) -> AsyncIterator[tuple[DiscordAdapter, Core, Runtime]]:
-    """One bot process: core, runtime and the Discord adapter, connected and ready."""
+    """One bot process: core, runtime and the Discord adapter, connected and ready;
+    ``tweak`` sees the adapter before anything starts."""
     adapter = DiscordAdapter(
         settings.discord, SecretStr(fake.token), settings.bot.language, guild_ready_timeout=0.1
     )
+    if tweak is not None:
+        tweak(adapter)
     clock = AsyncioClock()
     async with (
         running_core(settings, {"discord": adapter.port}, clock, random.Random(3)) as core,
         running_runtime(core, clock, poll="interval") as runtime,
     ):
-        if tweak is not None:
-            tweak(core)
         await adapter.start(core, runtime)
         try:
             await adapter.wait_until_ready()
@@ -107,3 +112,11 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
                 FakeUser(fake.ids.next(), "alice"),
                 FakeUser(fake.ids.next(), "teacher"),
             )
+
+
+@pytest.fixture
+async def postgres_database_url() -> str:
+    """PostgreSQL only: what several bot processes share."""
+    from tests.storage.conftest import fresh_postgres
+
+    return await fresh_postgres()
