@@ -378,12 +378,15 @@ class FakeDiscord:
                 request.headers.get("Authorization"),
             )
         )
+        # Via: discord.py takes a 429 without it for a Cloudflare ban and never retries.
+        headers = {"Via": "1.1 google", **headers}
+        if payload is None:  # 204: no body, so no content type
+            return web.Response(status=status, headers=headers)
         # Exactly application/json: discord.py parses nothing else as JSON.
         return web.Response(
             status=status,
-            body=b"" if payload is None else json.dumps(payload).encode(),
-            # Via: discord.py takes a 429 without it for a Cloudflare ban and never retries.
-            headers={"Content-Type": "application/json", "Via": "1.1 google", **headers},
+            body=json.dumps(payload).encode(),
+            headers={"Content-Type": "application/json", **headers},
         )
 
     async def _answer(

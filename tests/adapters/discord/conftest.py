@@ -66,6 +66,7 @@ async def running_bot(
     fake: FakeDiscord,
     settings: Settings,
     tweak: Callable[[DiscordAdapter], None] | None = None,
+    core_hook: Callable[[Core], Core] | None = None,
 ) -> AsyncIterator[tuple[DiscordAdapter, Core, Runtime]]:
     """One bot process: core, runtime and the Discord adapter, connected and ready;
     ``tweak`` sees the adapter before anything starts."""
@@ -79,6 +80,8 @@ async def running_bot(
         running_core(settings, {"discord": adapter.port}, clock, random.Random(3)) as core,
         running_runtime(core, clock, poll="interval") as runtime,
     ):
+        if core_hook is not None:
+            core = core_hook(core)
         await adapter.start(core, runtime)
         try:
             await adapter.wait_until_ready()
