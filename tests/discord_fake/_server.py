@@ -14,6 +14,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote
 
 from aiohttp import WSMsgType, web
 
@@ -607,7 +608,7 @@ class FakeDiscord:
         if message is None:
             return 404, {"code": 10008, "message": "Unknown Message"}
         message.setdefault("reactions", []).append(
-            {"emoji": {"id": None, "name": request.match_info["tail"].split("/")[-2]}, "me": True}
+            {"emoji": {"id": None, "name": unquote(args["emoji"])}, "me": True}
         )
         return 204, None
 

@@ -97,12 +97,13 @@ def small_guild(shard: int = 0, count: int = 1, n: int = 0, locale: str = "en-US
     )
 
 
-@pytest.fixture
-async def world(tmp_path: Path) -> AsyncIterator[World]:
+@asynccontextmanager
+async def making_world(tmp_path: Path, **discord: Any) -> AsyncIterator[World]:
+    """A fake Discord with one guild (and a DM channel) and one bot process on it."""
     guild = small_guild()
     dm = FakeChannel(guild.id + 99, "dm", None, type=1)
     async with fake_discord_server([guild], dm_channels=[dm]) as fake:
-        settings = discord_settings(fake, tmp_path)
+        settings = discord_settings(fake, tmp_path, **discord)
         async with running_bot(fake, settings) as (adapter, core, runtime):
             yield World(
                 fake,
@@ -115,6 +116,12 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
                 FakeUser(fake.ids.next(), "alice"),
                 FakeUser(fake.ids.next(), "teacher"),
             )
+
+
+@pytest.fixture
+async def world(tmp_path: Path) -> AsyncIterator[World]:
+    async with making_world(tmp_path) as made:
+        yield made
 
 
 @pytest.fixture
