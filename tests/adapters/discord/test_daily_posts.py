@@ -109,3 +109,16 @@ async def test_was_posted_finds_the_key_in_recent_history(world: World) -> None:
     assert again == handle and len(world.fake.channel_history(world.channel.id)) == 1
     await port.edit(handle, Reply(body="edited"))
     assert world.fake.messages[int(handle.message_id)]["embeds"][0]["description"] == "edited"
+
+
+async def test_a_burst_past_the_global_limit_is_slowed_down_not_lost(world: World) -> None:
+    world.fake.global_limit = True
+    port = world.adapter.port
+    target = PostTarget("discord", str(world.guild.id), str(world.channel.id), "general")
+    handles = await asyncio.gather(
+        *(port.post(target, Reply(body=f"post {n}"), f"alliance-daily-{n}") for n in range(70))
+    )
+    assert len({handle.message_id for handle in handles}) == 70
+    assert len(world.fake.channel_history(world.channel.id)) == 70
+    statuses = posts_to(world, world.channel)
+    assert statuses.count(200) == 70 and set(statuses) == {200, 429}  # the limit was hit
