@@ -69,3 +69,21 @@ async def test_a_quiz_through_buttons_edits_each_question_at_its_close(world: Wo
     # And on the message as it is now, without buttons (discord.py alone would drop it).
     late = await answer_of(fake, await fake.press(first_id, first_buttons[1], world.member))
     assert late.ephemeral and "closed" in late.text
+
+    # A page button's reply takes the place of its message (UPDATE_MESSAGE), as the
+    # leaderboard's page buttons do; pressed here on the scoreboard as a client showed it
+    # with such a button.
+    board = next(
+        m
+        for m in fake.channel_history(world.channel.id)
+        if "Quiz over" in m["embeds"][0].get("title", "")
+    )
+    shown = copy.deepcopy(board)
+    page = {"type": 2, "style": 2, "label": "1/1", "custom_id": "a1:leaderboard 1"}
+    shown["components"] = [{"type": 1, "components": [page]}]
+    turned = await answer_of(
+        fake, await fake.press(int(board["id"]), "a1:leaderboard 1", world.member, seen=shown)
+    )
+    assert turned.how == "update" and not turned.ephemeral
+    assert turned.embed["title"].startswith("Leaderboard")
+    assert fake.messages[int(board["id"])]["embeds"][0]["title"].startswith("Leaderboard")
