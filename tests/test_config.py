@@ -183,3 +183,25 @@ def test_discord_defaults_are_discords_own_and_shards_are_checked(tmp_path: Path
     ):
         with pytest.raises(ConfigError, match="shard"):
             load_settings(write(tmp_path, f"[discord]\n{bad}\n"), {})
+
+
+def test_the_example_config_documents_every_limit_with_its_default(tmp_path: Path) -> None:
+    example = load_settings(REPO_ROOT / "config.example.toml", {})
+    defaults = load_settings(write(tmp_path, ""), {})
+    assert example.limits == defaults.limits
+    text = (REPO_ROOT / "config.example.toml").read_text(encoding="utf-8")
+    assert all(f"\n{key} = " in text for key in type(example.limits).model_fields)
+
+
+def test_limits_may_be_turned_off_but_not_made_negative(tmp_path: Path) -> None:
+    off = "[limits]\nuser_per_minute = 0\nchannel_per_minute = 0\nquiz_starts_per_hour = 0\n"
+    settings = load_settings(write(tmp_path, off), {})
+    assert settings.limits.user_per_minute == 0
+    for text, key in (
+        ("[limits]\nuser_per_minute = -1\n", "limits.user_per_minute"),
+        ("[limits]\nuser_burst = 0\n", "limits.user_burst"),
+        ("[limits]\nquiz_starts_per_hour = inf\n", "limits.quiz_starts_per_hour"),
+        ("[limits]\nper_user = 5\n", "limits.per_user"),
+    ):
+        with pytest.raises(ConfigError, match=key):
+            load_settings(write(tmp_path, text), {})

@@ -19,7 +19,6 @@ from bot.adapters.discord.components import ActionButton, ButtonPresses, unroute
 from bot.adapters.discord.endpoints import log_in, point_discord_py_at
 from bot.adapters.discord.interactions import InteractionHandler
 from bot.adapters.discord.port import DiscordPort
-from bot.adapters.discord.specs import specs_of
 from bot.adapters.discord.tree import CoreTranslator, build_group
 from bot.app import Core
 from bot.config import DiscordSection
@@ -108,7 +107,7 @@ class DiscordAdapter:
     def build_tree(self, handler: InteractionHandler, core: Core) -> None:
         """``/alliance`` from the core's commands, on the client's tree."""
         self.client.tree.clear_commands(guild=None)
-        self.client.tree.add_command(build_group(handler, specs_of(core.router)))
+        self.client.tree.add_command(build_group(handler, core.router.specs()))
 
     async def start(self, core: Core, runtime: Runtime) -> None:
         point_discord_py_at(self._settings)

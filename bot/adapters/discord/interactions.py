@@ -19,11 +19,11 @@ from discord import app_commands
 from bot.adapters.discord.components import view_for
 from bot.adapters.discord.contexts import interaction_context, message_context
 from bot.adapters.discord.rendering import ACKNOWLEDGED_EMOJI, embed_json
-from bot.adapters.discord.specs import CommandSpec, ParamSpec, command_line
 from bot.app import Core
-from bot.core.commands import error_reply
+from bot.core.commands import CommandSpec
 from bot.core.context import CommandContext
-from bot.core.i18n import Lang, t
+from bot.core.i18n import Lang
+from bot.core.params import Param
 from bot.core.replies import Reply, shorten
 from bot.runtime import Runtime
 
@@ -80,10 +80,8 @@ class InteractionHandler:
     ) -> None:
         context = interaction_context(interaction, self._core.settings.timezone)
         lang = self._lang(context)
-        if spec.server_only and context.channel.is_direct:
-            await self._respond(interaction, error_reply(t("err_server_only", lang), lang), lang)
-            return
-        line = command_line(self._core.router, path, options)
+        # The core refuses what does not fit here (a server-only command in a DM).
+        line = self._core.router.command_line(path, options)
         await self._answer(interaction, self._run(context, line), lang, spec.slow, spec.private)
 
     async def press(self, interaction: discord.Interaction[Any], action: str) -> None:
@@ -95,23 +93,15 @@ class InteractionHandler:
         self,
         interaction: discord.Interaction[Any],
         path: Sequence[str],
-        param: ParamSpec,
+        param: Param,
         partial: str,
     ) -> list[app_commands.Choice[str]]:
-        complete = getattr(self._core.router, "complete", None)
-        if complete is None:
-            return []
         context = interaction_context(interaction, self._core.settings.timezone)
         lang = self._lang(context)
-        try:
-            choices = await complete(context, list(path), param.name, partial)
-        except Exception:
-            log.exception("autocomplete for %s failed", "/".join(path))
-            return []
+        # The core's completion never raises, ranks in the caller's language, returns ≤ 25.
+        choices = await self._core.router.complete(context, list(path), param.name, partial)
         return [
-            app_commands.Choice(
-                name=shorten(_label(choice.label, lang), 100), value=str(choice.value)[:100]
-            )
+            app_commands.Choice(name=shorten(choice.label_in(lang), 100), value=choice.value)
             for choice in choices[:MAX_COMPLETIONS]
         ]
 
@@ -193,9 +183,3 @@ class InteractionHandler:
             # A private reply to a plain message would be public on Discord: not sent.
         except discord.HTTPException as error:
             log.warning("could not answer a typed message: Discord %s", error.status)
-
-
-def _label(label: Any, lang: Lang) -> str:
-    if isinstance(label, Mapping):
-        return str(label.get(lang) or label.get("en") or next(iter(label.values()), ""))
-    return str(label)

@@ -12,7 +12,6 @@ from pydantic import SecretStr
 from bot.adapters.discord.adapter import AllianceClient
 from bot.adapters.discord.endpoints import log_in, point_discord_py_at
 from bot.adapters.discord.interactions import InteractionHandler
-from bot.adapters.discord.specs import specs_of
 from bot.adapters.discord.tree import build_group
 from bot.app import Core
 from bot.config import DiscordSection
@@ -86,7 +85,7 @@ async def sync_commands(
     async with client:
         await log_in(client, token)
         handler = InteractionHandler(core, Runtime(None))
-        client.tree.add_command(build_group(handler, specs_of(core.router)))
+        client.tree.add_command(build_group(handler, core.router.specs()))
         application = client.application_id
         assert application is not None  # login reads it
         guild = discord.Object(guild_id) if guild_id is not None else None

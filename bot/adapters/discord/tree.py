@@ -1,13 +1,14 @@
 """The ``/alliance`` app-command group, generated from the core's command specs.
 
-Each core command becomes a subcommand whose options are the core's typed parameters
-(names, kinds, bounds, choices, autocomplete); nothing is declared a second time here.
+Each core command (``CommandRouter.specs()``) becomes a subcommand, or a subcommand group,
+whose options are the core's typed parameters (names, kinds, bounds, choices,
+autocomplete); nothing is declared a second time here.
 Descriptions and choice labels carry the core's Japanese text for :class:`CoreTranslator`.
 
 Discord applies default member permissions, install types and contexts to top-level
 commands only (discord.py: "does not work on subcommands"), so the one group is installable
 by guilds and users and usable in DMs; a server-only subcommand used in a DM, and an admin
-subcommand used by a non-admin, are refused at run time by the handler and the core.
+subcommand used by a non-admin, are refused at run time by the core's router and commands.
 """
 
 from __future__ import annotations
@@ -20,13 +21,13 @@ import discord
 from discord import app_commands
 from discord.app_commands import locale_str
 
-from bot.adapters.discord.specs import CommandSpec, ParamSpec
-from bot.core.commands import COMMAND_PREFIX
-from bot.core.i18n import language_for
+from bot.core.commands import COMMAND_PREFIX, CommandSpec
+from bot.core.i18n import Lang, language_for
+from bot.core.params import Param
 from bot.core.replies import shorten
 
 GROUP_NAME = COMMAND_PREFIX.lstrip("/")
-GROUP_DESCRIPTION = {
+GROUP_DESCRIPTION: dict[Lang, str] = {
     "en": "The U.S.–Soviet alliance, 1941–1945: facts, anniversaries, quizzes",
     "ja": "米ソ同盟 1941〜1945：出来事・記念日・クイズ",
 }
@@ -51,12 +52,12 @@ class CommandCalls(Protocol):
         self,
         interaction: discord.Interaction[Any],
         path: Sequence[str],
-        param: ParamSpec,
+        param: Param,
         partial: str,
     ) -> list[app_commands.Choice[str]]: ...
 
 
-def localised(text: Mapping[str, str], limit: int = DESCRIPTION_LIMIT) -> locale_str:
+def localised(text: Mapping[Lang, str], limit: int = DESCRIPTION_LIMIT) -> locale_str:
     """English text for Discord, with the core's Japanese as an extra for the translator."""
     english = shorten(text.get("en") or next(iter(text.values()), "…"), limit) or "…"
     extras = {lang: shorten(value, limit) for lang, value in text.items() if lang != "en"}
@@ -79,7 +80,7 @@ class CoreTranslator(app_commands.Translator):
         return str(text) if text else None
 
 
-def _annotation(param: ParamSpec) -> Any:
+def _annotation(param: Param) -> Any:
     if param.kind == "integer":
         if param.min_value is not None or param.max_value is not None:
             return app_commands.Range[int, param.min_value, param.max_value]
@@ -136,7 +137,7 @@ def _callback(
 
 
 def _completer(
-    calls: CommandCalls, path: tuple[str, ...], param: ParamSpec
+    calls: CommandCalls, path: tuple[str, ...], param: Param
 ) -> Callable[[discord.Interaction[Any], str], Coroutine[Any, Any, list[app_commands.Choice[str]]]]:
     async def complete(
         interaction: discord.Interaction[Any], current: str

@@ -20,7 +20,7 @@ async def test_today_answers_at_once_with_an_embed_seen_by_everyone(world: World
 
 async def test_fact_by_id_has_its_fields_source_links_and_a_button(world: World) -> None:
     record = await world.fake.slash(
-        world.channel, world.member, [ALLIANCE, "fact"], {"options": "yalta-conference"}
+        world.channel, world.member, [ALLIANCE, "fact"], {"topic": "yalta-conference"}
     )
     answer = await answer_of(world.fake, record)
     embed = answer.embed
@@ -35,7 +35,7 @@ async def test_fact_by_id_has_its_fields_source_links_and_a_button(world: World)
 
 async def test_a_japanese_client_gets_japanese(world: World) -> None:
     record = await world.fake.slash(
-        world.channel, world.member, [ALLIANCE, "on"], {"options": "6月22日"}, locale="ja"
+        world.channel, world.member, [ALLIANCE, "on"], {"date": "6月22日"}, locale="ja"
     )
     answer = await answer_of(world.fake, record)
     assert answer.embed["title"] == "6月22日の出来事"
@@ -53,7 +53,7 @@ async def test_an_unsupported_client_language_falls_back_to_the_guilds(world: Wo
 
 async def test_search_lists_matches_with_ids(world: World) -> None:
     record = await world.fake.slash(
-        world.channel, world.member, [ALLIANCE, "search"], {"options": "Yalta Crimea"}
+        world.channel, world.member, [ALLIANCE, "search"], {"query": "Yalta Crimea"}
     )
     answer = await answer_of(world.fake, record)
     assert "yalta-conference" in answer.text
@@ -62,7 +62,7 @@ async def test_search_lists_matches_with_ids(world: World) -> None:
 
 async def test_bad_input_gets_an_ephemeral_explanation(world: World) -> None:
     record = await world.fake.slash(
-        world.channel, world.member, [ALLIANCE, "on"], {"options": "the 45th of Smarch"}
+        world.channel, world.member, [ALLIANCE, "on"], {"date": "the 45th of Smarch"}
     )
     answer = await answer_of(world.fake, record)
     assert answer.ephemeral
@@ -78,16 +78,14 @@ async def test_help_works_in_a_dm_and_a_server_only_command_is_refused_there(
     assert answer.ephemeral  # the core keeps the help for the asker
     record = await world.fake.slash(world.dm, world.member, [ALLIANCE, "today"])
     assert not (await answer_of(world.fake, record)).ephemeral
-    record = await world.fake.slash(
-        world.dm, world.member, [ALLIANCE, "quiz"], {"options": "start"}
-    )
+    record = await world.fake.slash(world.dm, world.member, [ALLIANCE, "quiz", "start"])
     refused = await answer_of(world.fake, record)
-    assert refused.ephemeral and "server channel only" in refused.text
+    assert refused.ephemeral and "only in a server channel" in refused.text
 
 
 async def test_a_members_subscribe_is_refused_and_changes_nothing(world: World) -> None:
     record = await world.fake.slash(
-        world.channel, world.member, [ALLIANCE, "subscribe"], {"options": "time 09:00"}
+        world.channel, world.member, [ALLIANCE, "subscribe"], {"time": "09:00"}
     )
     answer = await answer_of(world.fake, record)
     assert answer.ephemeral and "Only server admins" in answer.text
@@ -102,7 +100,7 @@ async def test_manage_server_or_manage_channels_may_subscribe(world: World) -> N
             world.channel,
             world.admin,
             [ALLIANCE, "subscribe"],
-            {"options": "time 08:30 timezone Asia/Tokyo"},
+            {"time": "08:30", "timezone": "Asia/Tokyo"},
             permissions=permission,
         )
         answer = await answer_of(world.fake, record)
@@ -115,7 +113,7 @@ async def test_manage_server_or_manage_channels_may_subscribe(world: World) -> N
 
 async def test_a_button_press_runs_its_action_as_the_presser(world: World) -> None:
     record = await world.fake.slash(
-        world.channel, world.member, [ALLIANCE, "fact"], {"options": "lend-lease-act"}
+        world.channel, world.member, [ALLIANCE, "fact"], {"topic": "lend-lease-act"}
     )
     await answer_of(world.fake, record)
     message_id = record.original_id

@@ -21,7 +21,7 @@ def ids_of(message: dict[str, Any]) -> list[str]:
 async def test_a_quiz_through_buttons_edits_each_question_at_its_close(world: World) -> None:
     fake = world.fake
     start = await fake.slash(
-        world.channel, world.member, ["alliance", "quiz"], {"options": "start questions 2"}
+        world.channel, world.member, ["alliance", "quiz", "start"], {"questions": 2}
     )
     started = await answer_of(fake, start)
     assert started.ephemeral and "question 1 is in the channel" in started.text

@@ -29,11 +29,11 @@ async def test_no_interaction_misses_the_window_under_load(world: World) -> None
     commands = [
         (["today"], {}, 0),
         (["fact"], {}, 0),
-        (["search"], {"options": "Yalta"}, 0),
+        (["search"], {"query": "Yalta"}, 0),
         (["subscription"], {}, 0),
         (["leaderboard"], {}, 0),
         (["stats"], {}, 0),
-        (["subscribe"], {"options": "time 07:15"}, MANAGE_GUILD),
+        (["subscribe"], {"time": "07:15"}, MANAGE_GUILD),
     ]
     records = await asyncio.gather(
         *(

@@ -35,7 +35,7 @@ async def test_a_typed_answer_counts_and_is_acknowledged_with_a_reaction(
         GUILD_MESSAGES | MESSAGE_CONTENT
     )
     start = await fake.slash(
-        world.channel, world.member, ["alliance", "quiz"], {"options": "start questions 1"}
+        world.channel, world.member, ["alliance", "quiz", "start"], {"questions": 1}
     )
     await answer_of(fake, start)
     await fake.wait_until(
