@@ -87,7 +87,11 @@ class InteractionHandler:
     async def press(self, interaction: discord.Interaction[Any], action: str) -> None:
         context = interaction_context(interaction, self._core.settings.timezone)
         lang = self._lang(context)
-        await self._answer(interaction, self._run(context, action), lang, False, False)
+        # The action is a command line: its command's flags say whether to defer at once.
+        command = self._core.router.command_for_line(action)
+        slow = command is not None and command.slow
+        private = command is not None and command.private
+        await self._answer(interaction, self._run(context, action), lang, slow, private)
 
     async def complete(
         self,

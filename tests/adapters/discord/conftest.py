@@ -43,11 +43,20 @@ class World:
     admin: FakeUser
 
 
+# The core's cooldowns off: a test's burst of commands is load, not spam.
+NO_LIMITS = {"user_per_minute": 0, "channel_per_minute": 0, "quiz_starts_per_hour": 0}
+
+
 def discord_settings(
-    fake: FakeDiscord, tmp_path: Path, database_url: str | None = None, **discord: Any
+    fake: FakeDiscord,
+    tmp_path: Path,
+    database_url: str | None = None,
+    limits: dict[str, float] | None = None,
+    **discord: Any,
 ) -> Settings:
     return Settings.model_validate(
         {
+            "limits": limits or {},
             "bot": {"facts_dir": str(FIXTURE_FACTS), "data_dir": str(tmp_path)},
             "database": {"url": database_url or f"sqlite:///{tmp_path / 'bot.sqlite3'}"},
             "daily": {"poll_seconds": 0.2, "spread_seconds": 0},
@@ -98,12 +107,14 @@ def small_guild(shard: int = 0, count: int = 1, n: int = 0, locale: str = "en-US
 
 
 @asynccontextmanager
-async def making_world(tmp_path: Path, **discord: Any) -> AsyncIterator[World]:
+async def making_world(
+    tmp_path: Path, limits: dict[str, float] | None = None, **discord: Any
+) -> AsyncIterator[World]:
     """A fake Discord with one guild (and a DM channel) and one bot process on it."""
     guild = small_guild()
     dm = FakeChannel(guild.id + 99, "dm", None, type=1)
     async with fake_discord_server([guild], dm_channels=[dm]) as fake:
-        settings = discord_settings(fake, tmp_path, **discord)
+        settings = discord_settings(fake, tmp_path, limits=limits, **discord)
         async with running_bot(fake, settings) as (adapter, core, runtime):
             yield World(
                 fake,

@@ -70,7 +70,7 @@ async def test_a_quiz_through_buttons_edits_each_question_at_its_close(world: Wo
     late = await answer_of(fake, await fake.press(first_id, first_buttons[1], world.member))
     assert late.ephemeral and "closed" in late.text
 
-    # A page button's reply takes the place of its message (UPDATE_MESSAGE), as the
+    # A page button's reply takes the place of its message (deferred, then edited), as the
     # leaderboard's page buttons do; pressed here on the scoreboard as a client showed it
     # with such a button.
     board = next(
@@ -81,9 +81,11 @@ async def test_a_quiz_through_buttons_edits_each_question_at_its_close(world: Wo
     shown = copy.deepcopy(board)
     page = {"type": 2, "style": 2, "label": "1/1", "custom_id": "a1:leaderboard 1"}
     shown["components"] = [{"type": 1, "components": [page]}]
-    turned = await answer_of(
-        fake, await fake.press(int(board["id"]), "a1:leaderboard 1", world.member, seen=shown)
-    )
-    assert turned.how == "update" and not turned.ephemeral
+    page_press = await fake.press(int(board["id"]), "a1:leaderboard 1", world.member, seen=shown)
+    turned = await answer_of(fake, page_press)
+    # The leaderboard reads the database, so the press is deferred and the message edited.
+    assert turned.how == "deferred" and not turned.ephemeral
+    assert page_press.callbacks[0]["type"] == 6  # DEFERRED_UPDATE_MESSAGE
+    assert page_press.edits and not page_press.followups
     assert turned.embed["title"].startswith("Leaderboard")
     assert fake.messages[int(board["id"])]["embeds"][0]["title"].startswith("Leaderboard")
