@@ -13,6 +13,8 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pydantic import SecretStr
+
 from bot.config import ConfigError, Settings, load_settings, shipped_facts_dir
 from bot.core.dates import parse_month_day
 from bot.core.fact_loading import FactDataError, load_fact_store
@@ -43,6 +45,21 @@ def _parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="start the configured Discord/Slack adapters")
     run.add_argument("--config", type=Path, help="configuration file (TOML)")
+
+    discord_parser = commands.add_parser("discord", help="set the bot up on Discord")
+    discord_commands = discord_parser.add_subparsers(
+        dest="discord_command", required=True, metavar="ACTION"
+    )
+    sync = discord_commands.add_parser(
+        "sync", help="register /alliance (one guild while developing, global otherwise)"
+    )
+    sync.add_argument("--config", type=Path, help="configuration file (TOML)")
+    sync.add_argument("--guild", type=int, metavar="ID", help="register in this guild only")
+    invite = discord_commands.add_parser("invite-url", help="print the install URLs")
+    invite.add_argument("--config", type=Path, help="configuration file (TOML)")
+    invite.add_argument(
+        "--application-id", type=int, metavar="ID", help="skip asking Discord for it"
+    )
 
     health = commands.add_parser("health", help="exit 0 if a running bot's heartbeat is fresh")
     health.add_argument("--config", type=Path, help="configuration file (TOML)")
@@ -152,20 +169,62 @@ def _shell(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from bot.platforms import chosen_adapters
+    from bot.serve import serve
+
     settings = _load(args.config)
-    if not settings.discord.enabled and not settings.slack.enabled:
+    adapters = chosen_adapters(settings)
+    if not adapters:
         print(
-            "No platform is configured. Set [discord] enabled = true (and DISCORD_TOKEN in the "
-            "environment) and/or [slack] enabled = true (and SLACK_BOT_TOKEN, SLACK_APP_TOKEN or "
-            "SLACK_SIGNING_SECRET) in the configuration file; see config.example.toml.\n"
+            "No platform to start. Set DISCORD_TOKEN in the environment for Discord, and/or "
+            "[slack] enabled = true (with SLACK_BOT_TOKEN, and SLACK_APP_TOKEN or "
+            "SLACK_SIGNING_SECRET) for Slack; see config.example.toml.\n"
             "To try the bot without any token: alliance-bot shell",
             file=sys.stderr,
         )
         return EXIT_USAGE
-    print(
-        "The Discord and Slack adapters are not built yet; use: alliance-bot shell", file=sys.stderr
-    )
-    return EXIT_USAGE
+    # What runs, what connects, what stops: worth seeing in a service's log.
+    logging.getLogger("bot").setLevel(logging.INFO)
+    asyncio.run(serve(settings, adapters))
+    return EXIT_OK
+
+
+def _discord_token(settings: Settings) -> SecretStr:
+    token = settings.secrets.discord_token
+    if token is None:
+        raise ConfigError("DISCORD_TOKEN is not set in the environment")
+    return token
+
+
+def _discord_sync(args: argparse.Namespace) -> int:
+    from bot.adapters.discord.setup import sync_commands
+    from bot.app import running_core
+    from bot.core.clock import AsyncioClock
+
+    settings = _load(args.config)
+    token = _discord_token(settings)
+
+    async def sync() -> list[str]:
+        # The core's router, with no platform to post to: only its commands are read.
+        async with running_core(settings, {}, AsyncioClock()) as core:
+            return await sync_commands(settings.discord, token, core, args.guild)
+
+    for line in asyncio.run(sync()):
+        print(line)
+    return EXIT_OK
+
+
+def _discord_invite(args: argparse.Namespace) -> int:
+    from bot.adapters.discord.setup import application_id, invite_urls
+
+    settings = _load(args.config)
+    app_id = args.application_id
+    if app_id is None:
+        app_id = asyncio.run(application_id(settings.discord, _discord_token(settings)))
+    urls = invite_urls(app_id)
+    print(f"Add the bot to a server (you need Manage Server there):\n  {urls['server']}")
+    print(f"Or install it for yourself (its commands in any server or DM):\n  {urls['user']}")
+    return EXIT_OK
 
 
 def _db_upgrade(args: argparse.Namespace) -> int:
@@ -216,7 +275,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _health(args)
         if args.command == "db":
             return _needing_database(_db_upgrade, args)
-        return _run(args)
+        if args.command == "discord":
+            if args.discord_command == "sync":
+                return _needing_database(_discord_sync, args)
+            return _discord_invite(args)
+        return _needing_database(_run, args)
     except ConfigError as error:
         print(f"configuration error: {error}", file=sys.stderr)
         return EXIT_USAGE

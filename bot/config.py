@@ -114,10 +114,35 @@ class DatabaseSection(_Section):
     connect_timeout_seconds: float = Field(default=5.0, gt=0, le=300)
 
 
+DISCORD_API_BASE_URL = "https://discord.com/api/v10"
+DISCORD_GATEWAY_URL = "wss://gateway.discord.gg"
+
+
 class DiscordSection(_Section):
-    enabled: bool = False
+    # None: start when DISCORD_TOKEN is set; false: never; true: DISCORD_TOKEN is required.
+    enabled: bool | None = None
     # Guilds that get the slash commands at once (global sync can take up to an hour).
     dev_guild_ids: list[int] = Field(default_factory=list)
+    # Another REST base (a proxy sharing the rate limits of several processes, a test fake).
+    api_base_url: str = Field(default=DISCORD_API_BASE_URL, pattern=r"^https?://[^\s]+$")
+    gateway_url: str = Field(default=DISCORD_GATEWAY_URL, pattern=r"^wss?://[^\s]+$")
+    # None: one process, and Discord says how many shards (AutoShardedClient).
+    shard_count: int | None = Field(default=None, ge=1, le=10000)
+    # The shards this process runs (of shard_count); None: all of them.
+    shard_ids: list[int] | None = None
+    # Typed quiz answers need Discord's privileged Message Content intent; buttons do not.
+    message_content: bool = False
+
+    @model_validator(mode="after")
+    def _shards_within_count(self) -> DiscordSection:
+        if self.shard_ids is not None:
+            if self.shard_count is None:
+                raise ValueError("shard_ids needs shard_count")
+            if not self.shard_ids or len(set(self.shard_ids)) != len(self.shard_ids):
+                raise ValueError("shard_ids must list distinct shard numbers")
+            if any(not 0 <= shard < self.shard_count for shard in self.shard_ids):
+                raise ValueError(f"shard_ids must be from 0 to {self.shard_count - 1}")
+        return self
 
 
 class SlackSection(_Section):
@@ -148,6 +173,19 @@ class Settings(_Section):
     discord: DiscordSection = DiscordSection()
     slack: SlackSection = SlackSection()
     secrets: Secrets = Field(default_factory=Secrets, exclude=True)
+
+    @model_validator(mode="after")
+    def _enabled_platforms_have_tokens(self) -> Settings:
+        if self.discord.enabled and self.secrets.discord_token is None:
+            raise ValueError(
+                "discord.enabled is true but DISCORD_TOKEN is not set in the environment"
+            )
+        return self
+
+    @property
+    def discord_wanted(self) -> bool:
+        """Whether ``alliance-bot run`` starts Discord: its token is set, unless disabled."""
+        return self.discord.enabled is not False and self.secrets.discord_token is not None
 
     @property
     def timezone(self) -> ZoneInfo:

@@ -155,6 +155,36 @@ def test_the_pool_is_never_smaller_than_the_delivery_concurrency(tmp_path: Path)
     assert load_settings(config, {}).database_pool_size == 80
 
 
+def test_discord_starts_when_its_token_is_set_unless_disabled(tmp_path: Path) -> None:
+    unset = load_settings(write(tmp_path, ""), {})
+    assert unset.discord.enabled is None and not unset.discord_wanted
+    assert load_settings(write(tmp_path, ""), {"DISCORD_TOKEN": "t"}).discord_wanted
+    disabled = write(tmp_path, "[discord]\nenabled = false\n")
+    assert not load_settings(disabled, {"DISCORD_TOKEN": "t"}).discord_wanted
+
+
+def test_discord_enabled_without_its_token_names_the_variable(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="DISCORD_TOKEN"):
+        load_settings(write(tmp_path, "[discord]\nenabled = true\n"), {})
+
+
+def test_discord_defaults_are_discords_own_and_shards_are_checked(tmp_path: Path) -> None:
+    discord = load_settings(write(tmp_path, ""), {}).discord
+    assert discord.api_base_url == "https://discord.com/api/v10"
+    assert discord.gateway_url == "wss://gateway.discord.gg"
+    assert discord.shard_count is None and discord.shard_ids is None
+    assert discord.message_content is False
+    text = "[discord]\nshard_count = 2\nshard_ids = [1]\n"
+    assert load_settings(write(tmp_path, text), {}).discord.shard_ids == [1]
+    for bad in (
+        "shard_ids = [0]",
+        "shard_count = 2\nshard_ids = [2]",
+        "shard_count = 2\nshard_ids = []",
+    ):
+        with pytest.raises(ConfigError, match="shard"):
+            load_settings(write(tmp_path, f"[discord]\n{bad}\n"), {})
+
+
 def test_the_example_config_documents_every_limit_with_its_default(tmp_path: Path) -> None:
     example = load_settings(REPO_ROOT / "config.example.toml", {})
     defaults = load_settings(write(tmp_path, ""), {})

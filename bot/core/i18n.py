@@ -64,6 +64,7 @@ _STRINGS: dict[str, dict[Lang, str]] = {
     "field_place": {"en": "Place", "ja": "場所"},
     "field_id": {"en": "ID", "ja": "ID"},
     "source_line": {"en": "Source: {title} <{url}>", "ja": "出典: {title} <{url}>"},
+    "field_sources": {"en": "Sources", "ja": "出典"},
     "button_another": {"en": "Another fact", "ja": "別の出来事"},
     "button_another_topic": {"en": "Another on {topic}", "ja": "「{topic}」をもう一つ"},
     "search_title": {"en": "Search: {query}", "ja": "検索: {query}"},

@@ -12,8 +12,9 @@ ButtonStyle = Literal["primary", "secondary", "success", "danger"]
 # messages). Where it cannot (Discord), the adapter reacts to the message or does nothing.
 ReplyKind = Literal["message", "acknowledged"]
 
-# Discord's limit on a component's custom_id, which carries a button's action.
-MAX_BUTTON_ACTION_LENGTH = 100
+# Discord's limit on a component's custom_id (100), which carries a button's action after a
+# short prefix (at most 3 characters) that tells an adapter's own buttons apart after a restart.
+MAX_BUTTON_ACTION_LENGTH = 97
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,76 @@
+"""Who, where and in which language: a Discord interaction or message in the core's terms."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import discord
+
+from bot.adapters.discord.port import PLATFORM
+from bot.core.context import Channel, ChannelKind, CommandContext, User
+from bot.core.i18n import LANGUAGES
+
+
+def supported_locale(*candidates: str | None) -> str | None:
+    """The first locale the core has a language for (the user's client, then the guild's);
+    None lets the core fall back to the configured language."""
+    for locale in candidates:
+        if locale and locale.lower().replace("_", "-").split("-", 1)[0] in LANGUAGES:
+            return locale
+    return None
+
+
+def is_admin(permissions: discord.Permissions) -> bool:
+    """Discord's counterpart of the core's admin: Manage Server or Manage Channels."""
+    return permissions.manage_guild or permissions.manage_channels
+
+
+def _channel(
+    guild_id: int | None, channel: Any, channel_id: int | None, tenant_is_guild: bool = True
+) -> Channel:
+    kind: ChannelKind = "channel"
+    parent: str | None = None
+    if guild_id is None:
+        kind = "dm"
+    elif isinstance(channel, discord.Thread):
+        kind = "thread"
+        parent = str(channel.parent_id) if channel.parent_id else None
+    name = getattr(channel, "name", None) or str(channel_id or "dm")
+    tenant = str(guild_id) if guild_id is not None and tenant_is_guild else ""
+    return Channel(PLATFORM, tenant, str(channel_id or ""), name, kind, parent)
+
+
+def interaction_context(
+    interaction: discord.Interaction[Any], zone: ZoneInfo, now: datetime | None = None
+) -> CommandContext:
+    """The caller of a slash command or a button press."""
+    guild_id = interaction.guild_id
+    member = interaction.user
+    admin = guild_id is not None and is_admin(interaction.permissions)
+    guild_locale = interaction.guild_locale.value if interaction.guild_locale else None
+    return CommandContext(
+        user=User(str(member.id), member.display_name, is_admin=admin),
+        channel=_channel(guild_id, interaction.channel, interaction.channel_id),
+        locale=supported_locale(interaction.locale.value, guild_locale),
+        now=now or datetime.now(UTC),
+        timezone=zone,
+    )
+
+
+def message_context(
+    message: discord.Message, zone: ZoneInfo, now: datetime | None = None
+) -> CommandContext:
+    """The author of a plain chat message (a typed quiz answer). A message carries no
+    client locale, so the guild's decides."""
+    guild = message.guild
+    author = message.author
+    admin = isinstance(author, discord.Member) and is_admin(author.guild_permissions)
+    return CommandContext(
+        user=User(str(author.id), author.display_name, is_admin=admin),
+        channel=_channel(guild.id if guild else None, message.channel, message.channel.id),
+        locale=supported_locale(guild.preferred_locale.value if guild else None),
+        now=now or datetime.now(UTC),
+        timezone=zone,
+    )

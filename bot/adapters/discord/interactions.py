@@ -1,0 +1,189 @@
+"""Slash commands, button presses and typed messages, routed to the core and answered.
+
+Discord wants a first response within 3 seconds. A command the core marks ``slow`` is
+deferred at once; any other gets :data:`RESPONSE_BUDGET_SECONDS` to produce its reply, and
+is deferred if it has not, so no interaction is ever left unanswered. Errors and private
+notices are ephemeral; a reply that ``replaces_original`` edits the pressed button's message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Mapping, Sequence
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from bot.adapters.discord.components import view_for
+from bot.adapters.discord.contexts import interaction_context, message_context
+from bot.adapters.discord.rendering import ACKNOWLEDGED_EMOJI, embed_json
+from bot.app import Core
+from bot.core.commands import CommandSpec
+from bot.core.context import CommandContext
+from bot.core.i18n import Lang
+from bot.core.params import Param
+from bot.core.replies import Reply, shorten
+from bot.runtime import Runtime
+
+# Leaves a second of Discord's three for the response to travel.
+RESPONSE_BUDGET_SECONDS = 2.0
+MAX_COMPLETIONS = 25
+
+log = logging.getLogger(__name__)
+
+
+def is_private(reply: Reply) -> bool:
+    """Errors, private notices and acknowledgements are for the caller only."""
+    return reply.ephemeral or reply.is_error or reply.kind == "acknowledged"
+
+
+class InteractionHandler:
+    """Turns Discord events into core command lines and the core's replies into responses."""
+
+    def __init__(self, core: Core, runtime: Runtime) -> None:
+        self._core = core
+        self._runtime = runtime
+
+    # -- building blocks ------------------------------------------------------------------
+
+    def _lang(self, context: CommandContext) -> Lang:
+        return self._core.router.language(context)
+
+    def _message(self, reply: Reply, lang: Lang, *, with_view: bool = True) -> dict[str, Any]:
+        message: dict[str, Any] = {
+            "embed": discord.Embed.from_dict(embed_json(reply, lang)),
+            "allowed_mentions": discord.AllowedMentions.none(),
+        }
+        view = view_for(reply.buttons)
+        if view is not None:
+            message["view"] = view
+        elif not with_view:
+            message["view"] = None  # an edit drops the buttons the message had
+        return message
+
+    async def _run(self, context: CommandContext, line: str) -> Reply:
+        reply = await self._core.router.handle(context, line)
+        # A subscription may have changed: a timer-driven poller plans again.
+        await self._runtime.subscriptions_changed()
+        return reply
+
+    # -- slash commands and presses -------------------------------------------------------
+
+    async def run_command(
+        self,
+        interaction: discord.Interaction[Any],
+        spec: CommandSpec,
+        path: Sequence[str],
+        options: Mapping[str, Any],
+    ) -> None:
+        context = interaction_context(interaction, self._core.settings.timezone)
+        lang = self._lang(context)
+        # The core refuses what does not fit here (a server-only command in a DM).
+        line = self._core.router.command_line(path, options)
+        await self._answer(interaction, self._run(context, line), lang, spec.slow, spec.private)
+
+    async def press(self, interaction: discord.Interaction[Any], action: str) -> None:
+        context = interaction_context(interaction, self._core.settings.timezone)
+        lang = self._lang(context)
+        # The action is a command line: its command's flags say whether to defer at once.
+        command = self._core.router.command_for_line(action)
+        slow = command is not None and command.slow
+        private = command is not None and command.private
+        await self._answer(interaction, self._run(context, action), lang, slow, private)
+
+    async def complete(
+        self,
+        interaction: discord.Interaction[Any],
+        path: Sequence[str],
+        param: Param,
+        partial: str,
+    ) -> list[app_commands.Choice[str]]:
+        context = interaction_context(interaction, self._core.settings.timezone)
+        lang = self._lang(context)
+        # The core's completion never raises, ranks in the caller's language, returns ≤ 25.
+        choices = await self._core.router.complete(context, list(path), param.name, partial)
+        return [
+            app_commands.Choice(name=shorten(choice.label_in(lang), 100), value=choice.value)
+            for choice in choices[:MAX_COMPLETIONS]
+        ]
+
+    async def _answer(
+        self,
+        interaction: discord.Interaction[Any],
+        work: Awaitable[Reply],
+        lang: Lang,
+        defer_first: bool,
+        private: bool,
+    ) -> None:
+        task = asyncio.ensure_future(work)
+        try:
+            if not defer_first:
+                done, _ = await asyncio.wait({task}, timeout=RESPONSE_BUDGET_SECONDS)
+                if task in done:
+                    await self._respond(interaction, task.result(), lang)
+                    return
+            await self._defer(interaction, private)
+            await self._follow_up(interaction, await task, lang, private)
+        finally:
+            if not task.done():
+                task.cancel()
+
+    def _pressed(self, interaction: discord.Interaction[Any]) -> bool:
+        return interaction.type is discord.InteractionType.component
+
+    async def _respond(
+        self, interaction: discord.Interaction[Any], reply: Reply, lang: Lang
+    ) -> None:
+        if self._pressed(interaction) and reply.replaces_original and not is_private(reply):
+            await interaction.response.edit_message(**self._message(reply, lang, with_view=False))
+            return
+        await interaction.response.send_message(
+            ephemeral=is_private(reply), **self._message(reply, lang)
+        )
+
+    async def _defer(self, interaction: discord.Interaction[Any], private: bool) -> None:
+        if self._pressed(interaction):
+            await interaction.response.defer()  # DEFERRED_UPDATE_MESSAGE: nothing shown yet
+        else:
+            await interaction.response.defer(ephemeral=private, thinking=True)
+
+    async def _follow_up(
+        self, interaction: discord.Interaction[Any], reply: Reply, lang: Lang, private: bool
+    ) -> None:
+        if self._pressed(interaction):
+            if reply.replaces_original and not is_private(reply):
+                await interaction.edit_original_response(
+                    **self._message(reply, lang, with_view=False)
+                )
+            else:
+                await interaction.followup.send(
+                    ephemeral=is_private(reply), **self._message(reply, lang)
+                )
+            return
+        if is_private(reply) and not private:
+            # The public "thinking…" message cannot turn private: remove it, answer privately.
+            await interaction.delete_original_response()
+            await interaction.followup.send(ephemeral=True, **self._message(reply, lang))
+            return
+        await interaction.edit_original_response(**self._message(reply, lang))
+
+    # -- typed messages -------------------------------------------------------------------
+
+    async def on_message(self, message: discord.Message) -> None:
+        """A plain chat message (needs the Message Content intent): a typed quiz answer."""
+        if message.author.bot or not message.content or message.guild is None:
+            return
+        context = message_context(message, self._core.settings.timezone)
+        reply = await self._core.router.handle_message(context, message.content)
+        if reply is None:
+            return
+        try:
+            if reply.kind == "acknowledged":
+                await message.add_reaction(ACKNOWLEDGED_EMOJI)
+            elif not is_private(reply):
+                await message.channel.send(**self._message(reply, self._lang(context)))
+            # A private reply to a plain message would be public on Discord: not sent.
+        except discord.HTTPException as error:
+            log.warning("could not answer a typed message: Discord %s", error.status)

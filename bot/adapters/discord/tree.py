@@ -1,0 +1,181 @@
+"""The ``/alliance`` app-command group, generated from the core's command specs.
+
+Each core command (``CommandRouter.specs()``) becomes a subcommand, or a subcommand group,
+whose options are the core's typed parameters (names, kinds, bounds, choices,
+autocomplete); nothing is declared a second time here.
+Descriptions and choice labels carry the core's Japanese text for :class:`CoreTranslator`.
+
+Discord applies default member permissions, install types and contexts to top-level
+commands only (discord.py: "does not work on subcommands"), so the one group is installable
+by guilds and users and usable in DMs; a server-only subcommand used in a DM, and an admin
+subcommand used by a non-admin, are refused at run time by the core's router and commands.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Coroutine, Mapping, Sequence
+from typing import Any, Protocol
+
+import discord
+from discord import app_commands
+from discord.app_commands import locale_str
+
+from bot.core.commands import COMMAND_PREFIX, CommandSpec
+from bot.core.i18n import Lang, language_for
+from bot.core.params import Param
+from bot.core.replies import shorten
+
+GROUP_NAME = COMMAND_PREFIX.lstrip("/")
+GROUP_DESCRIPTION: dict[Lang, str] = {
+    "en": "The U.S.–Soviet alliance, 1941–1945: facts, anniversaries, quizzes",
+    "ja": "米ソ同盟 1941〜1945：出来事・記念日・クイズ",
+}
+# Discord's limits on descriptions and choice names.
+DESCRIPTION_LIMIT = 100
+CHOICE_NAME_LIMIT = 100
+MAX_CHOICES = 25
+
+
+class CommandCalls(Protocol):
+    """What the generated callbacks call: the adapter's interaction handler."""
+
+    async def run_command(
+        self,
+        interaction: discord.Interaction[Any],
+        spec: CommandSpec,
+        path: Sequence[str],
+        options: Mapping[str, Any],
+    ) -> None: ...
+
+    async def complete(
+        self,
+        interaction: discord.Interaction[Any],
+        path: Sequence[str],
+        param: Param,
+        partial: str,
+    ) -> list[app_commands.Choice[str]]: ...
+
+
+def localised(text: Mapping[Lang, str], limit: int = DESCRIPTION_LIMIT) -> locale_str:
+    """English text for Discord, with the core's Japanese as an extra for the translator."""
+    english = shorten(text.get("en") or next(iter(text.values()), "…"), limit) or "…"
+    extras = {lang: shorten(value, limit) for lang, value in text.items() if lang != "en"}
+    return locale_str(english, **extras)
+
+
+class CoreTranslator(app_commands.Translator):
+    """Gives Japanese clients the core's Japanese descriptions and choice labels."""
+
+    async def translate(
+        self,
+        string: locale_str,
+        locale: discord.Locale,
+        context: app_commands.TranslationContextTypes,
+    ) -> str | None:
+        lang = language_for(locale.value, "en")
+        if lang == "en":
+            return None
+        text = string.extras.get(lang)
+        return str(text) if text else None
+
+
+def _annotation(param: Param) -> Any:
+    if param.kind == "integer":
+        if param.min_value is not None or param.max_value is not None:
+            return app_commands.Range[int, param.min_value, param.max_value]
+        return int
+    if param.kind == "boolean":
+        return bool
+    return str
+
+
+def _callback(
+    calls: CommandCalls, spec: CommandSpec, path: tuple[str, ...]
+) -> Callable[..., Coroutine[Any, Any, None]]:
+    # Python names o0, o1… renamed to the core's names: a core name need not be an identifier.
+    names = {f"o{i}": param for i, param in enumerate(spec.params)}
+
+    async def callback(interaction: discord.Interaction[Any], **values: Any) -> None:
+        options = {names[key].name: value for key, value in values.items() if value is not None}
+        await calls.run_command(interaction, spec, path, options)
+
+    parameters = [
+        inspect.Parameter(
+            "interaction", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=discord.Interaction
+        )
+    ]
+    for key, param in names.items():
+        default = inspect.Parameter.empty if param.required else None
+        parameters.append(
+            inspect.Parameter(
+                key, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=_annotation(param)
+            )
+        )
+    callback.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    if names:
+        app_commands.rename(**{k: p.name for k, p in names.items()})(callback)
+        app_commands.describe(**{k: localised(p.description) for k, p in names.items()})(callback)
+    choices = {
+        key: [
+            app_commands.Choice(name=localised(c.label, CHOICE_NAME_LIMIT), value=c.value)
+            for c in param.choices[:MAX_CHOICES]
+        ]
+        for key, param in names.items()
+        if param.choices
+    }
+    if choices:
+        app_commands.choices(**choices)(callback)
+    completions = {
+        key: _completer(calls, path, param)
+        for key, param in names.items()
+        if param.autocomplete and not param.choices
+    }
+    if completions:
+        app_commands.autocomplete(**completions)(callback)
+    return callback
+
+
+def _completer(
+    calls: CommandCalls, path: tuple[str, ...], param: Param
+) -> Callable[[discord.Interaction[Any], str], Coroutine[Any, Any, list[app_commands.Choice[str]]]]:
+    async def complete(
+        interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await calls.complete(interaction, path, param, current)
+
+    return complete
+
+
+def _add(
+    calls: CommandCalls, spec: CommandSpec, parent: app_commands.Group, path: tuple[str, ...]
+) -> None:
+    if spec.subcommands:
+        group = app_commands.Group(
+            name=spec.name, description=localised(spec.description), parent=parent
+        )
+        for sub in spec.subcommands:
+            _add(calls, sub, group, (*path, sub.name))
+        return
+    command: app_commands.Command[Any, ..., None] = app_commands.Command(
+        name=spec.name,
+        description=localised(spec.description),
+        callback=_callback(calls, spec, path),
+        parent=parent,
+    )
+    parent.add_command(command)
+
+
+def build_group(calls: CommandCalls, specs: Sequence[CommandSpec]) -> app_commands.Group:
+    """``/alliance`` with one subcommand (or subcommand group) per core command."""
+    group = app_commands.Group(
+        name=GROUP_NAME,
+        description=localised(GROUP_DESCRIPTION),
+        allowed_installs=app_commands.AppInstallationType(guild=True, user=True),
+        allowed_contexts=app_commands.AppCommandContext(
+            guild=True, dm_channel=True, private_channel=True
+        ),
+    )
+    for spec in specs:
+        _add(calls, spec, group, (spec.name,))
+    return group

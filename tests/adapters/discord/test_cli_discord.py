@@ -1,0 +1,126 @@
+"""``alliance-bot run``, ``discord sync`` and ``discord invite-url`` as a user runs them: in
+a subprocess, against the fake Discord; the token never shows in what they print."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from tests.adapters.discord.answers import answer_of
+from tests.adapters.discord.conftest import small_guild
+from tests.conftest import FIXTURE_FACTS, REPO_ROOT
+from tests.discord_fake import FakeDiscord, FakeUser, fake_discord_server
+
+# View Channels, Send Messages, Send Messages in Threads, Embed Links, Read Message History,
+# Add Reactions: Discord's permission bits, as its documentation numbers them.
+BOT_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 38) | (1 << 14) | (1 << 16) | (1 << 6)
+
+
+def config_for(fake: FakeDiscord, tmp_path: Path) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(
+        f'[bot]\nfacts_dir = "{FIXTURE_FACTS}"\ndata_dir = "{tmp_path}"\n'
+        f'[database]\nurl = "sqlite:///{tmp_path / "bot.sqlite3"}"\n'
+        f'[discord]\napi_base_url = "{fake.api_base_url}"\ngateway_url = "{fake.gateway_url}"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+async def bot_process(*args: str, token: str | None) -> asyncio.subprocess.Process:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SLACK_"))}
+    env["PYTHONPATH"] = str(REPO_ROOT)
+    if token is not None:
+        env["DISCORD_TOKEN"] = token
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        env=env,
+        cwd=REPO_ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
+async def test_run_starts_discord_from_its_token_answers_and_stops_on_sigterm(
+    tmp_path: Path,
+) -> None:
+    guild = small_guild()
+    async with fake_discord_server([guild]) as fake:
+        config = config_for(fake, tmp_path)
+        process = await bot_process("run", "--config", str(config), token=fake.token)
+        try:
+            await fake.wait_ready(within=60)
+            await fake.wait_until(lambda: (tmp_path / "heartbeat").exists(), within=10)
+            user = FakeUser(fake.ids.next(), "alice")
+            record = await fake.slash(guild.channels[0], user, ["alliance", "today"])
+            assert (await answer_of(fake, record)).embed["title"].startswith("On this day")
+        finally:
+            process.send_signal(signal.SIGTERM)
+            out, err = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 0, err.decode()
+    logs = out.decode() + err.decode()
+    assert "running: discord" in logs and "stopping" in logs
+    assert fake.token not in logs
+    assert not (tmp_path / "heartbeat").exists()
+
+
+async def test_run_with_discord_enabled_and_no_token_names_the_variable(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text("[discord]\nenabled = true\n", encoding="utf-8")
+    process = await bot_process("run", "--config", str(config), token=None)
+    _, err = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 2 and "DISCORD_TOKEN" in err.decode()
+
+
+async def test_a_refused_token_is_a_clear_error(tmp_path: Path) -> None:
+    async with fake_discord_server([small_guild()]) as fake:
+        config = config_for(fake, tmp_path)
+        process = await bot_process("run", "--config", str(config), token="not-the-token")
+        out, err = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 2
+    assert "Discord refused DISCORD_TOKEN" in err.decode()
+    assert "not-the-token" not in out.decode() + err.decode()
+
+
+async def test_sync_registers_alliance_and_says_what_changed(tmp_path: Path) -> None:
+    guild = small_guild()
+    async with fake_discord_server([guild]) as fake:
+        config = config_for(fake, tmp_path)
+        first = await bot_process("discord", "sync", "--config", str(config), token=fake.token)
+        out, err = await asyncio.wait_for(first.communicate(), 60)
+        assert first.returncode == 0, err.decode()
+        assert "added    /alliance" in out.decode() and "0 unchanged" in out.decode()
+        second = await bot_process(
+            "discord", "sync", "--guild", str(guild.id), "--config", str(config), token=fake.token
+        )
+        out, err = await asyncio.wait_for(second.communicate(), 60)
+        assert second.returncode == 0, err.decode()
+        assert f"guild {guild.id}" in out.decode()
+    assert [c["name"] for c in fake.global_commands] == ["alliance"]
+    assert [c["name"] for c in fake.guild_commands[guild.id]] == ["alliance"]
+    assert fake.token not in out.decode() + err.decode()
+
+
+async def test_invite_url_has_exactly_the_scopes_and_permissions(tmp_path: Path) -> None:
+    async with fake_discord_server([small_guild()]) as fake:
+        config = config_for(fake, tmp_path)
+        asked = await bot_process(
+            "discord", "invite-url", "--config", str(config), token=fake.token
+        )
+        out, err = await asyncio.wait_for(asked.communicate(), 60)
+    assert asked.returncode == 0, err.decode()
+    server, user = [line.strip() for line in out.decode().splitlines() if "https://" in line]
+    assert server == (
+        f"https://discord.com/oauth2/authorize?client_id={fake.application_id}"
+        f"&scope=bot+applications.commands&permissions={BOT_PERMISSIONS}&integration_type=0"
+    )
+    assert user.endswith("&scope=applications.commands&integration_type=1")
+    offline = await bot_process("discord", "invite-url", "--application-id", "42", token=None)
+    out, _ = await asyncio.wait_for(offline.communicate(), 60)
+    assert "client_id=42&" in out.decode()

@@ -1,0 +1,129 @@
+"""The tree generated from the core's typed commands: registered options, Japanese
+localisations, choices and bounds, autocomplete through the core, deferral for slow
+commands, and what a sync says it changed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import SecretStr
+
+from bot.adapters.discord.setup import sync_commands
+from tests.adapters.discord.answers import answer_of
+from tests.adapters.discord.conftest import World, discord_settings, running_bot, small_guild
+from tests.discord_fake import fake_discord_server
+
+SUBCOMMANDS = [
+    "fact",
+    "today",
+    "on",
+    "search",
+    "help",
+    "subscribe",
+    "unsubscribe",
+    "subscription",
+    "quiz",
+    "leaderboard",
+    "stats",
+    "forget-me",
+]
+
+
+def options_by_name(command: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {option["name"]: option for option in command.get("options", [])}
+
+
+async def test_sync_registers_the_typed_options_and_says_what_changed(tmp_path: Path) -> None:
+    guild = small_guild()
+    async with fake_discord_server([guild]) as fake:
+        settings = discord_settings(fake, tmp_path)
+        async with running_bot(fake, settings) as (_, core, _):
+            token = SecretStr(fake.token)
+            first = await sync_commands(settings.discord, token, core, None)
+            again = await sync_commands(settings.discord, token, core, None)
+            in_guild = await sync_commands(settings.discord, token, core, guild.id)
+    assert "added    /alliance" in first and "added    /alliance quiz start" in first
+    # /alliance, its 12 subcommands, and quiz's start and stop.
+    assert [line for line in again if not line.startswith("synced")] == ["15 unchanged"]
+    assert any(line.startswith("added") for line in in_guild)
+    (group,) = fake.global_commands
+    assert group["name"] == "alliance"
+    assert group["integration_types"] == [0, 1] and sorted(group["contexts"]) == [0, 1, 2]
+    subcommands = options_by_name(group)
+    assert list(subcommands) == SUBCOMMANDS
+    assert all(len(s["description"]) <= 100 for s in subcommands.values())
+    fact = subcommands["fact"]
+    assert fact["description_localizations"]["ja"].startswith("ランダムな出来事")
+    topic = options_by_name(fact)["topic"]
+    assert topic["type"] == 3 and topic["autocomplete"] is True and not topic.get("required")
+    assert options_by_name(subcommands["on"])["date"]["required"] is True
+    start = options_by_name(subcommands["quiz"])["start"]
+    assert list(options_by_name(start)) == ["questions", "topic", "difficulty"]
+    questions = options_by_name(start)["questions"]
+    assert questions["type"] == 4
+    assert questions.get("min_value") == 1 and questions.get("max_value") == 20
+    language = options_by_name(subcommands["subscribe"])["language"]
+    assert [choice["value"] for choice in language["choices"]] == ["en", "ja"]
+    assert all("name_localizations" in choice for choice in language["choices"])
+    assert options_by_name(subcommands["subscribe"])["question"]["type"] == 5
+    assert fake.guild_commands[guild.id][0]["name"] == "alliance"
+
+
+async def test_autocomplete_answers_in_the_callers_language(world: World) -> None:
+    record = await world.fake.slash(
+        world.channel, world.member, ["alliance", "fact"], {"topic": "yal"}, focused="topic"
+    )
+    await world.fake.wait_until(lambda: record.callbacks)
+    callback = record.callbacks[0]
+    assert callback["type"] == 8
+    choices = {choice["value"]: choice["name"] for choice in callback["data"]["choices"]}
+    assert choices["yalta-conference"].startswith("The Yalta Conference")
+    record = await world.fake.slash(
+        world.channel,
+        world.member,
+        ["alliance", "subscribe"],
+        {"timezone": "tokyo"},
+        locale="ja",
+        focused="timezone",
+    )
+    await world.fake.wait_until(lambda: record.callbacks)
+    values = [choice["value"] for choice in record.callbacks[0]["data"]["choices"]]
+    assert "Asia/Tokyo" in values
+    record = await world.fake.slash(
+        world.channel,
+        world.member,
+        ["alliance", "fact"],
+        {"topic": "yal"},
+        locale="ja",
+        focused="topic",
+    )
+    await world.fake.wait_until(lambda: record.callbacks)
+    ja = {c["value"]: c["name"] for c in record.callbacks[0]["data"]["choices"]}
+    assert ja["yalta-conference"] != choices["yalta-conference"]  # the Japanese title
+
+
+async def test_a_slow_command_defers_first_then_edits_its_answer_in(world: World) -> None:
+    record = await world.fake.slash(world.channel, world.member, ["alliance", "subscription"])
+    answer = await answer_of(world.fake, record)
+    assert record.callbacks[0]["type"] == 5  # "thinking…" at once
+    assert answer.how == "deferred"
+    # A private slow command defers privately.
+    record = await world.fake.slash(world.channel, world.member, ["alliance", "forget-me"])
+    answer = await answer_of(world.fake, record)
+    assert record.callbacks[0]["type"] == 5 and record.callbacks[0]["data"]["flags"] == 64
+    assert answer.ephemeral
+
+
+async def test_a_slow_public_command_with_a_private_answer_answers_privately(
+    world: World,
+) -> None:
+    # A member's subscribe is refused, privately, after a public "thinking…".
+    record = await world.fake.slash(
+        world.channel, world.member, ["alliance", "subscribe"], {"time": "09:00"}
+    )
+    answer = await answer_of(world.fake, record)
+    assert answer.how == "deferred" and answer.ephemeral
+    # The public "thinking…" message was removed rather than left hanging.
+    assert world.fake.requests_to("DELETE", rf"/webhooks/\d+/{record.token}/messages/@original")
+    assert record.original_id not in world.fake.messages
