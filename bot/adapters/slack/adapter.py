@@ -24,6 +24,7 @@ from bot.adapters.slack.users import UserDirectory
 from bot.app import Core
 from bot.config import SlackSection
 from bot.core.i18n import Lang
+from bot.core.rate_limits import PostRateLimits
 from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -54,12 +55,13 @@ class SlackAdapter:
         credentials: SlackCredentials,
         language: Lang,
         now: Clock = utc_now,
+        limits: PostRateLimits | None = None,
     ) -> None:
         self._settings = settings
         self._credentials = credentials
         self._now = now
         self._client = AsyncWebClient(token=credentials.bot_token, base_url=settings.api_url)
-        self._port = SlackChatPort(self._client, language)
+        self._port = SlackChatPort(self._client, language, limits)
         self._users = UserDirectory(self._client)
         self._socket: AsyncSocketModeHandler | None = None
         self._runner: web.AppRunner | None = None

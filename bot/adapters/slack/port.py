@@ -59,10 +59,14 @@ class SlackChatPort:
 
     platform = PLATFORM
 
-    def __init__(self, client: AsyncWebClient, language: Lang) -> None:
+    def __init__(
+        self, client: AsyncWebClient, language: Lang, limits: PostRateLimits | None = None
+    ) -> None:
         self._client = client
         self._language = language
-        self._limits = PostRateLimits(per_channel_per_second=MESSAGES_PER_SECOND_PER_CHANNEL)
+        self._limits = limits or PostRateLimits(
+            per_channel_per_second=MESSAGES_PER_SECOND_PER_CHANNEL
+        )
         self._teams: set[str] = set()
 
     async def identify(self) -> str:
