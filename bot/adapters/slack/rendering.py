@@ -89,20 +89,22 @@ def fallback_text(reply: Reply) -> str:
     parts = [part for part in (reply.title, reply.body) if part]
     if not parts and reply.fields:
         parts = [f"{reply.fields[0].name}: {reply.fields[0].value}"]
-    return shorten(mrkdwn("\n".join(parts)) or "…", FALLBACK_LIMIT)
+    return _fit(mrkdwn("\n".join(parts)), FALLBACK_LIMIT)
+
+
+def _fit(escaped: str, limit: int) -> str:
+    # Shortened after escaping, so the limit holds for what Slack counts; an entity the cut
+    # went through is dropped whole rather than shown half.
+    return re.sub(r"&[a-z]{0,3}…$", "…", shorten(escaped, limit)) or "…"
 
 
 def _plain(text: str, limit: int) -> dict[str, Any]:
-    # plain_text is shown literally (no mentions, no links), so it needs no escaping.
-    return {"type": "plain_text", "text": shorten(text, limit) or "…", "emoji": True}
+    # Slack decodes the three entities in plain_text too; escaped like everything else.
+    return {"type": "plain_text", "text": _fit(escape(text), limit), "emoji": True}
 
 
 def _markdown(text: str, limit: int = TEXT_LIMIT) -> dict[str, str]:
-    # Shortened before escaping would cut an entity in half; after, it could exceed the
-    # limit: so shorten the escaped text, and drop a trailing partial entity.
-    rendered = shorten(mrkdwn(text), limit)
-    rendered = re.sub(r"&[a-z]{0,3}…$", "…", rendered)
-    return {"type": "mrkdwn", "text": rendered or "…"}
+    return {"type": "mrkdwn", "text": _fit(mrkdwn(text), limit)}
 
 
 def _context(text: str) -> Block:
