@@ -122,6 +122,27 @@ class SlackBot:
         assert await self.send(body, "application/x-www-form-urlencoded") == 200
         return await self.response(name)
 
+    async def socket_command(
+        self, text: str, user: str = "U1", channel: str = "C1"
+    ) -> dict[str, Any]:
+        """``/alliance text`` as a Socket Mode envelope; returns its response_url follow-up."""
+        name = f"sock-{next(self._triggers)}"
+        await self.fake.send_envelope(
+            "slash_commands",
+            {
+                "team_id": self.fake.team_id,
+                "channel_id": channel,
+                "channel_name": "general",
+                "user_id": user,
+                "user_name": user,
+                "command": "/alliance",
+                "text": text,
+                "response_url": self.fake.response_url(name),
+                "trigger_id": f"trigger-{name}",
+            },
+        )
+        return await self.response(name)
+
     async def response(self, name: str) -> dict[str, Any]:
         await self.fake.wait_until(lambda: any(n == name for n, _ in self.fake.responses))
         return next(body for n, body in self.fake.responses if n == name)
