@@ -57,7 +57,7 @@ def test_a_bot_token_alone_in_socket_mode_is_a_clear_error_at_start(tmp_path: Pa
 def test_api_url_gets_the_slash_slack_sdk_needs(tmp_path: Path) -> None:
     text = '[slack]\napi_url = "http://127.0.0.1:9/api"\n'
     assert load_settings(config(tmp_path, text), {}).slack.api_url == "http://127.0.0.1:9/api/"
-    with pytest.raises(ConfigError, match="slack.api_url"):
+    with pytest.raises(ConfigError, match=r"slack\.api_url"):
         load_settings(config(tmp_path, '[slack]\napi_url = "slack.com"\n'), {})
 
 
