@@ -239,10 +239,17 @@ def all_text(message: dict[str, Any]) -> str:
 
 @asynccontextmanager
 async def running_slack_bot(
-    fake: FakeSlack, tmp_path: Path, database_url: str, mode: str = "http", **sections: Any
+    fake: FakeSlack,
+    tmp_path: Path,
+    database_url: str,
+    mode: str = "http",
+    clock: SimulatedClock | None = None,
+    **sections: Any,
 ) -> AsyncIterator[SlackBot]:
+    """The bot against ``fake``; replicas of one deployment share a ``clock`` (as real
+    machines share real time)."""
     settings = slack_settings(fake, tmp_path, database_url, mode, **sections)
-    clock = SimulatedClock(START)
+    clock = clock or SimulatedClock(START)
     credentials = SlackCredentials(fake.bot_token, fake.app_token, SIGNING_SECRET)
     adapter = SlackAdapter(
         settings.slack, credentials, settings.bot.language, clock.now, PostRateLimits()
