@@ -120,6 +120,11 @@ class FakeSlack:
         """What ``[slack] api_url`` points at (with the trailing slash slack-sdk expects)."""
         return f"{self.base_url}/api/"
 
+    @property
+    def open_sockets(self) -> int:
+        """Socket Mode connections open now."""
+        return len(self._sockets)
+
     def response_url(self, name: str) -> str:
         return f"{self.base_url}/response/{name}"
 

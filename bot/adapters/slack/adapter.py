@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
@@ -26,6 +27,10 @@ from bot.config import SlackSection
 from bot.core.i18n import Lang
 from bot.core.rate_limits import PostRateLimits
 from bot.runtime import Runtime
+
+if TYPE_CHECKING:
+    from bot.core.ports import ChatPort
+    from bot.serve import PlatformAdapter
 
 log = logging.getLogger(__name__)
 
@@ -129,3 +134,12 @@ class SlackAdapter:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+
+
+if TYPE_CHECKING:  # mypy checks that the adapter and its port keep their protocols
+
+    def _an_adapter(adapter: SlackAdapter) -> PlatformAdapter:
+        return adapter
+
+    def _a_port(port: SlackChatPort) -> ChatPort:
+        return port
