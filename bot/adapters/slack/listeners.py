@@ -172,6 +172,9 @@ async def _respond(respond: AsyncRespond, reply: Reply, lang: Lang, pressed: boo
         await respond(**arguments)
     except (ClientError, TimeoutError) as error:
         log.warning("could not answer through response_url: %s", type(error).__name__)
+    except ValueError:
+        # No response_url (a button outside a message, e.g. in a view): nothing to answer.
+        log.info("a request without a response_url was not answered")
 
 
 def _code(error: Exception) -> str:
