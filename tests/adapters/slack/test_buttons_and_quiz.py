@@ -4,7 +4,9 @@ presses, its questions updated at close, pages turned in place, stale buttons en
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
+from urllib.parse import parse_qs, urlencode
 
 from bot.core.context import ChannelKey
 from bot.core.i18n import t
@@ -112,3 +114,16 @@ async def test_a_page_button_turns_the_page_in_place(slack_bot: SlackBot) -> Non
     assert turned["replace_original"] is True
     assert "response_type" not in turned
     assert turned["blocks"][0]["text"]["text"] == t("leaderboard_title", "en", page=2, pages=2)
+
+
+async def test_a_press_without_a_response_url_is_taken_quietly(slack_bot: SlackBot) -> None:
+    """A button outside a message (a view) has no response_url: acked, nothing breaks."""
+    slack_bot.fake.add_user(FakeUser("U1", "alice"))
+    body, _ = slack_bot.action_body({"ts": "1.0"}, "alliance-button-0", "help", "U1", "C1")
+    payload = json.loads(parse_qs(body.decode())["payload"][0])
+    del payload["response_url"]
+    bare = urlencode({"payload": json.dumps(payload)}).encode()
+    assert await slack_bot.send(bare, "application/x-www-form-urlencoded") == 200
+    # The bot still answers what comes next.
+    assert (await slack_bot.command("help"))["blocks"]
+    assert [name for name, _ in slack_bot.fake.responses] == ["cmd-2"]
