@@ -19,7 +19,7 @@ from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack.listeners import Clock, SlackListeners, utc_now
+from bot.adapters.slack.listeners import QUICK_ANSWER_SECONDS, Clock, SlackListeners, utc_now
 from bot.adapters.slack.port import SlackChatPort
 from bot.adapters.slack.users import UserDirectory
 from bot.app import Core
@@ -61,8 +61,10 @@ class SlackAdapter:
         language: Lang,
         now: Clock = utc_now,
         limits: PostRateLimits | None = None,
+        quick_answer_seconds: float = QUICK_ANSWER_SECONDS,
     ) -> None:
         self._settings = settings
+        self._quick_answer_seconds = quick_answer_seconds
         self._credentials = credentials
         self._now = now
         self._client = AsyncWebClient(token=credentials.bot_token, base_url=settings.api_url)
@@ -92,7 +94,9 @@ class SlackAdapter:
             process_before_response=False,
             logger=logging.getLogger("bot.adapters.slack.bolt"),
         )
-        SlackListeners(core, runtime, self._client, self._users, self._now).register(app)
+        SlackListeners(
+            core, runtime, self._client, self._users, self._now, self._quick_answer_seconds
+        ).register(app)
         return app
 
     async def start(self, core: Core, runtime: Runtime) -> None:

@@ -1,8 +1,9 @@
 """Bolt listeners: each turns one kind of Slack request into one core call and renders the
 reply back. No fact, quiz or delivery logic lives here.
 
-- ``/alliance <text>``: acked at once (Slack wants an answer within 3 s), then the core runs
-  and the reply goes to the command's ``response_url``.
+- ``/alliance <text>``: Slack wants an ack within 3 s. A quick command (not ``slow`` in the
+  core's flags) is answered in the ack itself; a slow one, or one not ready in time, is
+  acked at once and its reply goes to the command's ``response_url``.
 - Button presses (block actions): the button's value is the core's command line; a reply
   that ``replaces_original`` takes the place of the button's message; a button that is not
   ours any more answers "this has ended", privately.
@@ -12,6 +13,7 @@ reply back. No fact, quiz or delivery logic lives here.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections import OrderedDict
@@ -33,7 +35,7 @@ from bot.adapters.slack.events import (
     context_for,
     message_where,
 )
-from bot.adapters.slack.rendering import action_index, render
+from bot.adapters.slack.rendering import SlackMessage, action_index, render
 from bot.adapters.slack.users import UserDirectory
 from bot.app import Core
 from bot.core.context import CommandContext
@@ -44,6 +46,9 @@ from bot.runtime import Runtime
 log = logging.getLogger(__name__)
 
 COMMAND = "/alliance"
+# How long a quick (not ``slow``) command may take to be answered in the ack itself; Slack
+# allows 3 s for the ack, and a lookup of the user comes first.
+QUICK_ANSWER_SECONDS = 2.0
 # Event ids remembered to drop a delivery seen twice (Slack retries unacked events).
 SEEN_EVENTS = 10_000
 
@@ -64,8 +69,10 @@ class SlackListeners:
         client: AsyncWebClient,
         users: UserDirectory,
         now: Clock = utc_now,
+        quick_answer_seconds: float = QUICK_ANSWER_SECONDS,
     ) -> None:
         self._core = core
+        self._quick_answer_seconds = quick_answer_seconds
         self._runtime = runtime
         self._client = client
         self._users = users
@@ -87,15 +94,36 @@ class SlackListeners:
         return self._core.router.language(context)
 
     async def on_command(self, ack: AsyncAck, body: Payload, respond: AsyncRespond) -> None:
-        # Ack first: whatever the core does next, Slack has its answer within 3 s.
+        text = str(body.get("text", ""))
+        command = self._core.router.command_for_line(text)
+        private = command is not None and command.private
+        work = asyncio.ensure_future(self._run_command(body, text))
+        if command is not None and not command.slow:
+            # A quick command is answered in the ack itself, if it is ready in time.
+            done, _ = await asyncio.wait({work}, timeout=self._quick_answer_seconds)
+            if done:
+                reply, lang = work.result()
+                message = render(reply, lang)
+                await ack(
+                    text=message.text,
+                    blocks=message.blocks,
+                    response_type=_response_type(reply, message, private),
+                )
+                return
+        # Slow (or late): ack at once, so Slack has its answer within 3 s; the reply follows
+        # through the response_url.
         await ack()
+        reply, lang = await work
+        await _respond(respond, reply, lang, private=private)
+
+    async def _run_command(self, body: Payload, text: str) -> tuple[Reply, Lang]:
         where = command_where(body)
         context = await self._context(
             str(body.get("user_id", "")), str(body.get("user_name", "")), where
         )
-        reply = await self._core.router.handle(context, str(body.get("text", "")))
+        reply = await self._core.router.handle(context, text)
         await self._runtime.subscriptions_changed()
-        await _respond(respond, reply, self._lang(context))
+        return reply, self._lang(context)
 
     async def on_action(self, ack: AsyncAck, body: Payload, respond: AsyncRespond) -> None:
         await ack()
@@ -158,15 +186,22 @@ class SlackListeners:
         return True
 
 
-async def _respond(respond: AsyncRespond, reply: Reply, lang: Lang, pressed: bool = False) -> None:
+def _response_type(reply: Reply, message: SlackMessage, private: bool) -> str:
+    hidden = private or message.ephemeral or reply.kind == "acknowledged"
+    return "ephemeral" if hidden else "in_channel"
+
+
+async def _respond(
+    respond: AsyncRespond, reply: Reply, lang: Lang, pressed: bool = False, private: bool = False
+) -> None:
     """Send ``reply`` to the request's response_url."""
     message = render(reply, lang)
-    private = message.ephemeral or reply.kind == "acknowledged"
+    response_type = _response_type(reply, message, private)
     arguments: dict[str, Any] = {"text": message.text, "blocks": message.blocks}
-    if pressed and reply.replaces_original and not private:
+    if pressed and reply.replaces_original and response_type == "in_channel":
         arguments["replace_original"] = True
     else:
-        arguments["response_type"] = "ephemeral" if private else "in_channel"
+        arguments["response_type"] = response_type
         arguments["replace_original"] = False
     try:
         await respond(**arguments)

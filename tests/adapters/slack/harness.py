@@ -34,6 +34,9 @@ from tests.slack_fake import FakeSlack, signed_headers
 
 SIGNING_SECRET = "fake-signing-secret-9f8e7d6c5b4a"
 START = datetime(2026, 6, 22, 8, 0, tzinfo=UTC)
+# Quick commands are answered in the ack when ready within this; the fake enforces no 3 s
+# limit, so tests wait long enough for the answer's path not to depend on the machine's load.
+QUICK_ANSWER_WAIT = 60.0
 
 
 def free_port() -> int:
@@ -78,6 +81,7 @@ class SlackBot:
     clock: SimulatedClock
     session: aiohttp.ClientSession
     _triggers: count[int] = field(default_factory=lambda: count(1))
+    _envelopes: dict[str, str] = field(default_factory=dict)
 
     @property
     def events_url(self) -> str:
@@ -87,11 +91,16 @@ class SlackBot:
         self, body: bytes, content_type: str, headers: dict[str, str] | None = None
     ) -> int:
         """POST a raw body to /slack/events, signed unless ``headers`` are given."""
+        return (await self.exchange(body, content_type, headers))[0]
+
+    async def exchange(
+        self, body: bytes, content_type: str, headers: dict[str, str] | None = None
+    ) -> tuple[int, bytes]:
+        """POST a raw body to /slack/events; the HTTP status and the body of the answer."""
         sent = {"Content-Type": content_type}
         sent.update(signed_headers(SIGNING_SECRET, body) if headers is None else headers)
         async with self.session.post(self.events_url, data=body, headers=sent) as response:
-            await response.read()
-            return response.status
+            return response.status, await response.read()
 
     def command_body(
         self, text: str, user: str = "U1", channel: str = "C1", channel_name: str = "general"
@@ -117,9 +126,14 @@ class SlackBot:
         return body, name
 
     async def command(self, text: str, **where: str) -> dict[str, Any]:
-        """Type ``/alliance text``; returns the follow-up posted to its response_url."""
+        """Type ``/alliance text``; returns the reply, whether it came in the ack (a quick
+        command) or later through the response_url (a slow one)."""
         body, name = self.command_body(text, **where)
-        assert await self.send(body, "application/x-www-form-urlencoded") == 200
+        status, answer = await self.exchange(body, "application/x-www-form-urlencoded")
+        assert status == 200
+        if answer:
+            reply: dict[str, Any] = json.loads(answer)
+            return reply
         return await self.response(name)
 
     async def socket_command(
@@ -127,7 +141,7 @@ class SlackBot:
     ) -> dict[str, Any]:
         """``/alliance text`` as a Socket Mode envelope; returns its response_url follow-up."""
         name = f"sock-{next(self._triggers)}"
-        await self.fake.send_envelope(
+        self._envelopes[name] = await self.fake.send_envelope(
             "slash_commands",
             {
                 "team_id": self.fake.team_id,
@@ -141,7 +155,17 @@ class SlackBot:
                 "trigger_id": f"trigger-{name}",
             },
         )
+        await self.fake.wait_until(
+            lambda: any(n == name for n, _ in self.fake.responses) or self._acked_with(name)
+        )
+        for ack in self.fake.acks:
+            if ack.payload and ack.envelope_id == self._envelopes.get(name):
+                return ack.payload
         return await self.response(name)
+
+    def _acked_with(self, name: str) -> bool:
+        envelope = self._envelopes.get(name)
+        return any(ack.envelope_id == envelope and ack.payload for ack in self.fake.acks)
 
     async def response(self, name: str) -> dict[str, Any]:
         await self.fake.wait_until(lambda: any(n == name for n, _ in self.fake.responses))
@@ -244,6 +268,7 @@ async def running_slack_bot(
     database_url: str,
     mode: str = "http",
     clock: SimulatedClock | None = None,
+    quick_answer_seconds: float = QUICK_ANSWER_WAIT,
     **sections: Any,
 ) -> AsyncIterator[SlackBot]:
     """The bot against ``fake``; replicas of one deployment share a ``clock`` (as real
@@ -252,7 +277,12 @@ async def running_slack_bot(
     clock = clock or SimulatedClock(START)
     credentials = SlackCredentials(fake.bot_token, fake.app_token, SIGNING_SECRET)
     adapter = SlackAdapter(
-        settings.slack, credentials, settings.bot.language, clock.now, PostRateLimits()
+        settings.slack,
+        credentials,
+        settings.bot.language,
+        clock.now,
+        PostRateLimits(),
+        quick_answer_seconds,
     )
     async with (
         running_core(settings, {"slack": adapter.port}, clock) as core,

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 from bot.core.context import ChannelKey
-from tests.adapters.slack.harness import SIGNING_SECRET, SlackBot, all_text
-from tests.slack_fake import FakeUser, signed_headers
+from tests.adapters.slack.harness import SIGNING_SECRET, SlackBot, all_text, running_slack_bot
+from tests.slack_fake import FakeSlack, FakeUser, signed_headers
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -25,6 +27,32 @@ async def test_a_slash_command_is_answered_with_block_kit(slack_bot: SlackBot) -
     assert "section" in kinds and "context" in kinds
     sources = next(b for b in reply["blocks"] if b["type"] == "context")
     assert any(e["text"].startswith("<https://") and "|" in e["text"] for e in sources["elements"])
+
+
+async def test_quick_commands_answer_in_the_ack_and_slow_ones_through_the_response_url(
+    slack_bot: SlackBot,
+) -> None:
+    slack_bot.fake.add_user(FakeUser("U1", "alice"))
+    body, name = slack_bot.command_body("today")
+    status, answer = await slack_bot.exchange(body, FORM)
+    assert status == 200 and json.loads(answer)["blocks"][0]["type"] == "header"
+    body, name = slack_bot.command_body("subscription")  # slow: it reads the database
+    status, answer = await slack_bot.exchange(body, FORM)
+    assert status == 200 and answer == b""
+    follow_up = await slack_bot.response(name)
+    assert follow_up["text"]
+    assert [n for n, _ in slack_bot.fake.responses] == [name]
+
+
+async def test_a_quick_command_not_ready_in_time_is_acked_and_answered_later(
+    fake_slack: FakeSlack, tmp_path: Path, sqlite_url: str
+) -> None:
+    fake_slack.add_user(FakeUser("U1", "alice"))
+    async with running_slack_bot(fake_slack, tmp_path, sqlite_url, quick_answer_seconds=0) as bot:
+        body, name = bot.command_body("today")
+        status, answer = await bot.exchange(body, FORM)
+        assert status == 200 and answer == b""
+        assert (await bot.response(name))["blocks"][0]["type"] == "header"
 
 
 async def test_bad_input_gets_a_private_friendly_answer(slack_bot: SlackBot) -> None:

@@ -32,7 +32,7 @@ async def test_serve_runs_slack_in_socket_mode_until_stopped(
             "user_id": "U1",
             "user_name": "alice",
             "command": "/alliance",
-            "text": "help",
+            "text": "subscription",
             "response_url": fake_slack.response_url("served"),
             "trigger_id": "t1",
         },
@@ -40,8 +40,10 @@ async def test_serve_runs_slack_in_socket_mode_until_stopped(
     await fake_slack.wait_until(lambda: bool(fake_slack.responses))
     stop.set()
     await asyncio.wait_for(task, 30)
+    # A slow command: acked at once, answered through the response_url.
     name, reply = fake_slack.responses[0]
     assert name == "served" and reply["blocks"]
+    assert [ack.payload for ack in fake_slack.acks] == [None]
     assert adapter.port.serves(fake_slack.team_id)
     # Stopped: the websocket is closed, and no heartbeat claims the bot is alive.
     await fake_slack.wait_until(lambda: fake_slack.open_sockets == 0)

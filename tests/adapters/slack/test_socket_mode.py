@@ -31,14 +31,24 @@ async def test_a_slash_command_envelope_is_acked_and_answered(
             },
         )
         await fake_slack.wait_until(lambda: any(a.envelope_id == envelope for a in fake_slack.acks))
-        await fake_slack.wait_until(lambda: bool(fake_slack.responses))
-    name, reply = fake_slack.responses[0]
-    assert name == "socket-1"
+    # A quick command: the answer travels in the ack itself, once.
+    acks = [ack for ack in fake_slack.acks if ack.envelope_id == envelope]
+    assert len(acks) == 1 and acks[0].payload is not None
+    reply = acks[0].payload
     assert reply["blocks"][0]["text"]["text"].startswith("今日は何の日")
     assert reply["response_type"] == "in_channel"
-    # Acked once, with nothing in it: the answer came through the response_url.
-    acks = [ack for ack in fake_slack.acks if ack.envelope_id == envelope]
-    assert len(acks) == 1 and not acks[0].payload
+    assert fake_slack.responses == []
+
+
+async def test_a_slow_command_envelope_is_acked_empty_then_answered(
+    fake_slack: FakeSlack, tmp_path: Path, sqlite_url: str
+) -> None:
+    fake_slack.add_user(FakeUser("U1", "alice"))
+    async with running_slack_bot(fake_slack, tmp_path, sqlite_url, mode="socket") as bot:
+        reply = await bot.socket_command("subscription")
+    assert [ack.payload for ack in fake_slack.acks] == [None]
+    assert [name for name, _ in fake_slack.responses] == ["sock-1"]
+    assert reply["text"]
 
 
 async def test_an_events_api_retry_over_the_socket_is_ignored(
