@@ -152,20 +152,25 @@ def _shell(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from bot.platforms import chosen_adapters
+    from bot.serve import serve
+
     settings = _load(args.config)
-    if not settings.discord.enabled and not settings.slack.enabled:
+    adapters = chosen_adapters(settings)
+    if not adapters:
         print(
-            "No platform is configured. Set [discord] enabled = true (and DISCORD_TOKEN in the "
-            "environment) and/or [slack] enabled = true (and SLACK_BOT_TOKEN, SLACK_APP_TOKEN or "
-            "SLACK_SIGNING_SECRET) in the configuration file; see config.example.toml.\n"
+            "No platform to start. Set SLACK_BOT_TOKEN (with SLACK_APP_TOKEN for Socket Mode, or "
+            'SLACK_SIGNING_SECRET for [slack] mode = "http") in the environment for Slack, '
+            "and/or [discord] enabled = true with DISCORD_TOKEN for Discord; see "
+            "config.example.toml.\n"
             "To try the bot without any token: alliance-bot shell",
             file=sys.stderr,
         )
         return EXIT_USAGE
-    print(
-        "The Discord and Slack adapters are not built yet; use: alliance-bot shell", file=sys.stderr
-    )
-    return EXIT_USAGE
+    # What runs, what connects, what stops: worth seeing in a service's log.
+    logging.getLogger("bot").setLevel(logging.INFO)
+    asyncio.run(serve(settings, adapters))
+    return EXIT_OK
 
 
 def _db_upgrade(args: argparse.Namespace) -> int:

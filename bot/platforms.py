@@ -1,0 +1,40 @@
+"""Which platform adapters ``alliance-bot run`` starts: one function per platform, each
+returning its adapter when the settings and the environment ask for it, else None.
+
+Imports happen inside each function, so a bot that runs only one platform never loads the
+other's library.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.config import Settings
+from bot.serve import PlatformAdapter
+
+AdapterChoice = Callable[[Settings], PlatformAdapter | None]
+
+
+def discord_adapter(settings: Settings) -> PlatformAdapter | None:
+    """Discord: its adapter is not on this branch (the Discord branch fills this in)."""
+    return None
+
+
+def slack_adapter(settings: Settings) -> PlatformAdapter | None:
+    """Slack, when SLACK_BOT_TOKEN is set and ``[slack] enabled`` is not false (or when it is
+    true: then a missing token is a ConfigError naming it)."""
+    if not settings.slack_wanted:
+        return None
+    from bot.adapters.slack import slack_adapter as configured_slack
+
+    return configured_slack(settings)
+
+
+def platform_choices() -> tuple[AdapterChoice, ...]:
+    """Every platform, in start order."""
+    return (discord_adapter, slack_adapter)
+
+
+def chosen_adapters(settings: Settings) -> list[PlatformAdapter]:
+    """The adapters to start for ``settings``."""
+    return [adapter for choose in platform_choices() if (adapter := choose(settings))]
