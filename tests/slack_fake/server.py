@@ -295,6 +295,24 @@ class FakeSlack:
             "has_more": False,
         }
 
+    def _replies(self, args: JsonObject) -> JsonObject:
+        channel, thread = str(args["channel"]), str(args["ts"])
+        with_metadata = args.get("include_all_metadata") in ("1", "true", True)
+        in_thread = [
+            message
+            for message in self.messages.get(channel, [])
+            if thread in (message["ts"], message.get("thread_ts"))
+        ][: int(args.get("limit", 100))]
+        return {
+            "messages": [
+                message
+                if with_metadata
+                else {key: value for key, value in message.items() if key != "metadata"}
+                for message in in_thread
+            ],
+            "has_more": False,
+        }
+
     def _connections_open(self, args: JsonObject) -> JsonObject:
         return {"url": f"ws://127.0.0.1:{self._port}/socket"}
 
@@ -362,6 +380,7 @@ _METHODS: dict[str, Callable[[FakeSlack, JsonObject], JsonObject]] = {
         "chat.postEphemeral": FakeSlack._post_ephemeral,
         "users.info": FakeSlack._users_info,
         "conversations.history": FakeSlack._history,
+        "conversations.replies": FakeSlack._replies,
         "apps.connections.open": FakeSlack._connections_open,
     }.items()
 }

@@ -31,10 +31,12 @@ class Where:
     def channel(self) -> Channel:
         # A DM belongs to no server in the core's terms: nothing stored per tenant applies.
         tenant = "" if self.kind == "dm" else self.team_id
-        # A Slack thread lives inside its channel and is posted to with the channel's id
-        # (plus thread_ts), so both ids are the channel's.
-        parent = self.channel_id if self.kind == "thread" else None
-        return Channel(PLATFORM, tenant, self.channel_id, self.channel_name, self.kind, parent)
+        if self.kind == "thread" and self.thread_ts:
+            # The core's thread: its id is the parent message's thread_ts, in its channel.
+            return Channel(
+                PLATFORM, tenant, self.thread_ts, self.channel_name, "thread", self.channel_id
+            )
+        return Channel(PLATFORM, tenant, self.channel_id, self.channel_name, self.kind)
 
 
 def _text(value: object) -> str:

@@ -93,11 +93,12 @@ class SlackChatPort:
                 text=message.text,
                 blocks=message.blocks,
                 metadata=metadata,
+                thread_ts=target.thread_id,
                 unfurl_links=False,
                 unfurl_media=False,
             )
         )
-        return MessageHandle(PLATFORM, str(answer["channel"]), str(answer["ts"]))
+        return MessageHandle(PLATFORM, str(answer["channel"]), str(answer["ts"]), target.thread_id)
 
     async def edit(self, handle: MessageHandle, reply: Reply) -> None:
         message = render(reply, self._language)
@@ -112,11 +113,19 @@ class SlackChatPort:
         )
 
     async def was_posted(self, target: PostTarget, key: str) -> bool:
-        answer = await _call(
-            self._client.conversations_history(
+        if target.thread_id:
+            # Replies in a thread are not in the channel's history, only in the thread's.
+            request = self._client.conversations_replies(
+                channel=target.channel_id,
+                ts=target.thread_id,
+                include_all_metadata=True,
+                limit=HISTORY_LIMIT,
+            )
+        else:
+            request = self._client.conversations_history(
                 channel=target.channel_id, include_all_metadata=True, limit=HISTORY_LIMIT
             )
-        )
+        answer = await _call(request)
         return any(_key_of(message) == key for message in answer.get("messages") or ())
 
 

@@ -102,3 +102,13 @@ async def test_a_post_found_in_history_is_not_posted_again(slack_bot: SlackBot) 
     assert await port.was_posted(target, "alliance-daily-7")
     assert not await port.was_posted(target, "alliance-daily-8")
     assert port.serves(slack_bot.fake.team_id) and not port.serves("T0OTHER")
+
+
+async def test_a_post_in_a_thread_goes_there_and_is_found_there(slack_bot: SlackBot) -> None:
+    port = slack_bot.adapter.port
+    target = PostTarget("slack", slack_bot.fake.team_id, "C9", "general", "1700000000.000001")
+    handle = await port.post(target, Reply(body="in the thread"), "quiz-7-q0")
+    assert handle.thread_id == "1700000000.000001"
+    assert slack_bot.fake.posted("C9")[0]["thread_ts"] == "1700000000.000001"
+    assert await port.was_posted(target, "quiz-7-q0")
+    assert slack_bot.fake.calls_to("conversations.replies")

@@ -36,7 +36,9 @@ def test_messages_in_threads_and_ims() -> None:
         {"team_id": "T1"}, {"channel": "C1", "channel_type": "channel", "thread_ts": "1.2"}
     )
     assert threaded.kind == "thread" and threaded.thread_ts == "1.2"
-    assert threaded.channel().id == "C1" and threaded.channel().parent_id == "C1"
+    # The core's thread: the parent message's thread_ts, inside its channel.
+    assert threaded.channel().id == "1.2" and threaded.channel().parent_id == "C1"
+    assert threaded.channel().kind == "thread"
     assert message_where({"team_id": "T1"}, {"channel": "D9", "channel_type": "im"}).kind == "dm"
 
 
