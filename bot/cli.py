@@ -176,9 +176,9 @@ def _run(args: argparse.Namespace) -> int:
     adapters = chosen_adapters(settings)
     if not adapters:
         print(
-            "No platform to start. Set DISCORD_TOKEN in the environment for Discord, and/or "
-            "[slack] enabled = true (with SLACK_BOT_TOKEN, and SLACK_APP_TOKEN or "
-            "SLACK_SIGNING_SECRET) for Slack; see config.example.toml.\n"
+            "No platform to start. Set DISCORD_TOKEN for Discord and/or SLACK_BOT_TOKEN (with "
+            'SLACK_APP_TOKEN for Socket Mode, or SLACK_SIGNING_SECRET for [slack] mode = "http") '
+            "for Slack in the environment; see config.example.toml.\n"
             "To try the bot without any token: alliance-bot shell",
             file=sys.stderr,
         )

@@ -145,11 +145,23 @@ class DiscordSection(_Section):
         return self
 
 
+SlackMode = Literal["socket", "http"]
+
+
 class SlackSection(_Section):
-    enabled: bool = False
-    mode: Literal["socket", "http"] = "socket"
+    # None: start when SLACK_BOT_TOKEN is set; true: start, and refuse to without tokens.
+    enabled: bool | None = None
+    mode: SlackMode = "socket"
     host: str = "0.0.0.0"
     port: int = Field(default=3000, ge=1, le=65535)
+    # Where the Web API lives: Slack's own, or a proxy (or a loopback fake in tests).
+    api_url: str = Field(default="https://slack.com/api/", pattern=r"^https?://\S+$")
+
+    @field_validator("api_url")
+    @classmethod
+    def _trailing_slash(cls, value: str) -> str:
+        # slack-sdk joins the method name straight onto the base URL.
+        return value if value.endswith("/") else value + "/"
 
 
 class Secrets(_Section):
@@ -180,12 +192,39 @@ class Settings(_Section):
             raise ValueError(
                 "discord.enabled is true but DISCORD_TOKEN is not set in the environment"
             )
-        return self
+        return self._slack_tokens_when_enabled()
 
     @property
     def discord_wanted(self) -> bool:
         """Whether ``alliance-bot run`` starts Discord: its token is set, unless disabled."""
         return self.discord.enabled is not False and self.secrets.discord_token is not None
+
+    def _slack_tokens_when_enabled(self) -> Settings:
+        if self.slack.enabled and (missing := self.missing_slack_secrets()):
+            raise ValueError(
+                f"slack.enabled is true, but {' and '.join(missing)} "
+                f"{'is' if len(missing) == 1 else 'are'} not set in the environment "
+                f"(mode = {self.slack.mode!r})"
+            )
+        return self
+
+    def missing_slack_secrets(self) -> list[str]:
+        """The environment variables Slack's configured mode needs that are not set."""
+        secrets = self.secrets
+        needed = {"SLACK_BOT_TOKEN": secrets.slack_bot_token}
+        if self.slack.mode == "socket":
+            needed["SLACK_APP_TOKEN"] = secrets.slack_app_token
+        else:
+            needed["SLACK_SIGNING_SECRET"] = secrets.slack_signing_secret
+        return [name for name, value in needed.items() if value is None]
+
+    @property
+    def slack_wanted(self) -> bool:
+        """Whether ``alliance-bot run`` starts Slack: ``enabled = true``, or unset with
+        SLACK_BOT_TOKEN in the environment."""
+        if self.slack.enabled is None:
+            return self.secrets.slack_bot_token is not None
+        return self.slack.enabled
 
     @property
     def timezone(self) -> ZoneInfo:

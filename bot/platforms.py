@@ -26,8 +26,13 @@ def discord_adapter(settings: Settings) -> PlatformAdapter | None:
 
 
 def slack_adapter(settings: Settings) -> PlatformAdapter | None:
-    """Slack: its adapter is not built yet (the Slack branch fills this in)."""
-    return None
+    """Slack, when SLACK_BOT_TOKEN is set and ``[slack] enabled`` is not false (or when it is
+    true: then a missing token is a ConfigError naming it)."""
+    if not settings.slack_wanted:
+        return None
+    from bot.adapters.slack import slack_adapter as configured_slack
+
+    return configured_slack(settings)
 
 
 def platform_choices() -> tuple[AdapterChoice, ...]:

@@ -65,6 +65,10 @@ _STRINGS: dict[str, dict[Lang, str]] = {
     "field_id": {"en": "ID", "ja": "ID"},
     "source_line": {"en": "Source: {title} <{url}>", "ja": "出典: {title} <{url}>"},
     "field_sources": {"en": "Sources", "ja": "出典"},
+    # Slack: the label before a reply's source links, and the answer to a button whose
+    # message has ended (its game, its page, or a button from an older version of the bot).
+    "source_label": {"en": "Sources:", "ja": "出典:"},
+    "button_ended": {"en": "This has ended.", "ja": "これは終了しました。"},
     "button_another": {"en": "Another fact", "ja": "別の出来事"},
     "button_another_topic": {"en": "Another on {topic}", "ja": "「{topic}」をもう一つ"},
     "search_title": {"en": "Search: {query}", "ja": "検索: {query}"},

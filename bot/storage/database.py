@@ -151,6 +151,15 @@ class Database:
         async with self.sessions() as session, session.begin():
             yield session
 
+    async def ping(self) -> bool:
+        """Whether the database answers a trivial query now (an HTTP health check's question)."""
+        try:
+            async with self.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except (SQLAlchemyError, OSError):
+            return False
+        return True
+
     async def close(self) -> None:
         await self.engine.dispose()
 
