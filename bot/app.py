@@ -102,7 +102,7 @@ async def running_core(
     store = load_fact_store(settings.facts_dir)
     rng = rng or random.Random()
     me = worker_id()
-    bank = QuestionBank.build(store)
+    bank = QuestionBank.deferred(store)
     daily_question = DailyQuestion(bank)
     async with open_database(
         settings.database_url,

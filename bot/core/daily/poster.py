@@ -277,6 +277,9 @@ class DailyPoster:
                 if maybe_sent and await port.was_posted(target, key):
                     log.info("delivery %s was already posted", key)
                 else:
+                    if subscription.daily_question and self._daily_question is not None:
+                        # Outside the send's timeout: the first one may build the bank.
+                        await self._daily_question.ready()
                     async with asyncio.timeout(lease / 4):
                         await port.post(target, self.post_for(subscription, claim), key)
             except PermanentDeliveryError as error:
