@@ -18,8 +18,8 @@ from bot.core.commands import CommandRouter
 from bot.core.daily.commands import SubscribeOptions, SubscriptionCommands, parse_time
 from bot.core.daily.poster import DailyPoster, DeliveryPolicy
 from bot.core.daily.stores import SubscriptionStore
+from bot.core.fact_cache import load_fact_store_cached
 from bot.core.fact_commands import FactCommands
-from bot.core.fact_loading import load_fact_store
 from bot.core.fact_store import FactStore
 from bot.core.ports import ChatPort
 from bot.core.quiz.bank import QuestionBank
@@ -99,7 +99,7 @@ async def running_core(
 ) -> AsyncIterator[Core]:
     """Load the facts (FactDataError on bad data), open and migrate the database, and
     register every command; on exit, stop the quiz timers and close the database."""
-    store = load_fact_store(settings.facts_dir)
+    store = load_fact_store_cached(settings.facts_dir, settings.bot.data_dir)
     rng = rng or random.Random()
     me = worker_id()
     bank = QuestionBank.deferred(store)
