@@ -11,6 +11,7 @@ curated questions are the shipped ones.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -51,6 +52,7 @@ def synthetic_corpus(copies: int, directory: Path) -> Path:
 class Started:
     seconds: float
     peak_mib: float
+    cpu_seconds: float
 
 
 def _child_env() -> dict[str, str]:
@@ -62,23 +64,18 @@ def _child_env() -> dict[str, str]:
     return env
 
 
-def _time_child(argv: list[str], stdin: bytes, first_line: Callable[[bytes], bool]) -> Started:
-    started = time.perf_counter()
-    child = subprocess.Popen(
-        argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+def _time_child(argv: list[str], stdin: str, marker: str) -> Started:
+    launcher = [sys.executable, "-S", str(Path(__file__).with_name("launch.py"))]
+    done = subprocess.run(
+        [*launcher, marker, stdin, "--", *argv],
+        capture_output=True,
+        check=True,
+        env=_child_env(),
     )
-    assert child.stdin is not None and child.stdout is not None
-    child.stdin.write(stdin)
-    child.stdin.close()
-    answered = None
-    for line in child.stdout:
-        if answered is None and first_line(line):
-            answered = time.perf_counter() - started
-    _, status, usage = os.wait4(child.pid, 0)
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if answered is None or child.returncode != 0:
-        raise RuntimeError(f"{argv[2:]} did not answer (exit {child.returncode})")
-    return Started(answered, usage.ru_maxrss / 1024)
+    result = json.loads(done.stdout)
+    if result["seconds"] is None or result["exit"] != 0:
+        raise RuntimeError(f"{argv[2:]} did not answer (exit {result['exit']})")
+    return Started(result["seconds"], result["peak_kib"] / 1024, result["cpu_seconds"])
 
 
 def time_shell(facts_dir: Path, data_dir: Path) -> Started:
@@ -90,13 +87,13 @@ def time_shell(facts_dir: Path, data_dir: Path) -> Started:
             f'[bot]\nfacts_dir = "{facts_dir}"\ndata_dir = "{data_dir}"\n', encoding="utf-8"
         )
     argv = [sys.executable, "-m", "bot", "shell", "--config", str(config), "--now", NOW]
-    return _time_child(argv, b"/alliance today\n", lambda line: line.startswith(b"** "))
+    return _time_child(argv, "/alliance today\n", "** ")
 
 
 def time_floor() -> Started:
     """The interpreter alone reading a line and answering it: no bot can start faster."""
     argv = [sys.executable, "-S", "-c", "print('** ' + input())"]
-    return _time_child(argv, b"/alliance today\n", lambda line: line.startswith(b"** "))
+    return _time_child(argv, "/alliance today\n", "** ")
 
 
 def _per_call(repeats: int, calls: list[Callable[[], object]]) -> float:
