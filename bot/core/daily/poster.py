@@ -47,7 +47,9 @@ class DeliveryPolicy:
     grace: timedelta = timedelta(hours=6)
     stale_claim_after: timedelta = timedelta(minutes=5)
     concurrency: int = 20
-    max_attempts: int = 5
+    # Backing off from 30 s, ten attempts span about four hours: an outage of the platform
+    # shorter than the grace window still ends with the post sent.
+    max_attempts: int = 10
     first_backoff: timedelta = timedelta(seconds=30)
     # A subscription read longer ago than this is read again just before its post is sent,
     # so an unsubscribe or a pause during a long fan-out is honoured.
@@ -355,7 +357,9 @@ class DailyPoster:
         if retry_after is not None:
             backoff = max(backoff, timedelta(seconds=retry_after))
         retry_at = now + backoff
-        attempts_left = claim.attempts + 1 < self._policy.max_attempts
+        # A 429 is the platform saying when to come back, not a failed post: only the grace
+        # window bounds those retries, so a busy platform never costs a channel its post.
+        attempts_left = retry_after is not None or claim.attempts + 1 < self._policy.max_attempts
         if attempts_left and retry_at <= claim.due_at + self._policy.grace:
             await self._deliveries.mark_retry(claim, self._worker, retry_at, problem)
             report.retrying.append(claim.channel)
