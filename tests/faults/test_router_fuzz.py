@@ -73,7 +73,11 @@ async def test_10000_hostile_lines_each_get_a_clear_reply(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     config = Settings.model_validate(
-        {"bot": {"facts_dir": str(FIXTURE_FACTS), "data_dir": str(tmp_path)}}
+        {
+            "bot": {"facts_dir": str(FIXTURE_FACTS), "data_dir": str(tmp_path)},
+            # Cooldowns off, so that every line reaches the command it names.
+            "limits": {"user_per_minute": 0, "channel_per_minute": 0, "quiz_starts_per_hour": 0},
+        }
     )
     clock = SimulatedClock(START, lambda: 0.0)
     port = FakeChatPort()

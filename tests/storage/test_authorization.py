@@ -2,7 +2,8 @@
 admin is refused every admin command and changes nothing in the database; one tenant's
 subscriptions, scores and quizzes are never visible from another tenant.
 
-The admin commands are listed here until the command specs carry an admin flag.
+The admin commands are those the router's specs flag ``admin_only`` (each run bare and as
+its help example), plus the variants and the starter-or-admin ``quiz stop`` listed here.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from tests.conftest import FIXTURE_FACTS
 from tests.fakes import FakeChatPort
 
 START = datetime(2026, 6, 22, 8, 0, tzinfo=UTC)
-ADMIN_COMMANDS = (
+MORE_ADMIN_COMMANDS = (
     "subscribe",
     "subscribe time 10:30 timezone Asia/Tokyo language ja question on",
     "subscribe time 07:00",
@@ -37,6 +38,20 @@ ADMIN_COMMANDS = (
 class Chat:
     def __init__(self, core: Core, clock: SimulatedClock, port: FakeChatPort) -> None:
         self.core, self.clock, self.port = core, clock, port
+
+    def admin_commands(self) -> list[str]:
+        flagged = [
+            line
+            for spec in self.core.router.specs()
+            for command in (spec, *spec.subcommands)
+            if command.admin_only
+            for line in (
+                spec.name if command is spec else f"{spec.name} {command.name}",
+                command.example.removeprefix("/alliance "),
+            )
+        ]
+        assert flagged, "no command is flagged admin_only"
+        return list(dict.fromkeys([*flagged, *MORE_ADMIN_COMMANDS]))
 
     async def say(
         self, line: str, user: str, tenant: str, channel: str = "c1", admin: bool = False
@@ -66,6 +81,8 @@ async def chat(database_url: str, tmp_path: Path) -> AsyncIterator[Chat]:
         {
             "bot": {"facts_dir": str(FIXTURE_FACTS), "data_dir": str(tmp_path)},
             "database": {"url": database_url},
+            # Cooldowns off: every command here must reach its handler.
+            "limits": {"user_per_minute": 0, "channel_per_minute": 0, "quiz_starts_per_hour": 0},
         }
     )
     clock = SimulatedClock(START, lambda: 0.0)
@@ -80,7 +97,7 @@ async def test_a_member_is_refused_every_admin_command_and_nothing_changes(chat:
     assert not started.is_error
     before = await chat.rows()
     assert before["subscriptions"] and before["quiz_games"]
-    for command in ADMIN_COMMANDS:
+    for command in chat.admin_commands():
         # The channel with the subscription and the quiz, and (for the subscription
         # commands) one with neither.
         channels = ("c1",) if command.startswith("quiz") else ("c1", "c2")
