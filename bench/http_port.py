@@ -3,7 +3,9 @@
 It renders a reply to one text (title, body, fields, sources, footer), sends the post key as
 the nonce, waits on the platform's rate limit when told it (``PostRateLimits``), and
 classifies answers the way the adapters do: 429 and 5xx are transient (429 with its
-``retry_after``), 403/404 permanent.
+``retry_after``), 403/404 permanent. Like discord.py's HTTP client, a 429 with a short
+retry-after is waited out and the request sent again (up to :data:`INLINE_429_RETRIES`
+times) before the post is handed back to the poster as failed for now.
 
 Hook for the command-path benchmarks: the Discord and Slack adapters' own ports replace this
 one there (``bench/command_path.py`` lists what they will measure).
@@ -11,6 +13,7 @@ one there (``bench/command_path.py`` lists what they will measure).
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import aiohttp
@@ -24,6 +27,9 @@ from bot.core.ports import (
 )
 from bot.core.rate_limits import PostRateLimits
 from bot.core.replies import Reply
+
+INLINE_429_RETRIES = 3
+INLINE_429_MAX_WAIT = 5.0
 
 
 def render(reply: Reply) -> str:
@@ -64,6 +70,19 @@ class HttpChatPort:
         return True
 
     async def post(self, target: PostTarget, reply: Reply, key: str) -> MessageHandle:
+        for _ in range(INLINE_429_RETRIES):
+            try:
+                return await self._post_once(target, reply, key)
+            except TransientDeliveryError as error:
+                wait = error.retry_after
+                if error.problem is not DeliveryProblem.RATE_LIMITED or wait is None:
+                    raise
+                if wait > INLINE_429_MAX_WAIT:
+                    raise
+                await asyncio.sleep(wait)
+        return await self._post_once(target, reply, key)
+
+    async def _post_once(self, target: PostTarget, reply: Reply, key: str) -> MessageHandle:
         if self._limits is not None:
             await self._limits.wait(target.channel_id)
         url = f"{self._base}/channels/{target.channel_id}/messages"
