@@ -223,7 +223,7 @@ class DailyPoster:
         batches = self._deliveries.claim_due(
             self.platforms, self.serves, self._worker, run.clock, self._policy.grace
         )
-        async with _Fanout(self._policy.concurrency) as fanout:
+        async with _Fanout(_room(self._policy.concurrency)) as fanout:
             async for batch in batches:
                 if batch.skipped:
                     log.warning(
@@ -248,7 +248,7 @@ class DailyPoster:
     async def _send_batches(
         self, batches: Callable[[], AsyncIterator[list[Claim]]], run: _Run
     ) -> None:
-        async with _Fanout(self._policy.concurrency) as fanout:
+        async with _Fanout(_room(self._policy.concurrency)) as fanout:
             async for claims in batches():
                 claimed_at = time.monotonic()
                 current = await self._subscriptions.get_many([c.channel for c in claims])
@@ -452,15 +452,25 @@ class _Run:
     marks: _SentMarks
 
 
+# Sends queued before the next batch is claimed: claiming takes the database a moment (more
+# on a busy machine), and while it does the senders must not run dry; at 50 posts/s this is
+# four seconds of posting, far inside any claim's lease.
+_QUEUED_SENDS_AT_LEAST = 200
+
+
+def _room(concurrency: int) -> int:
+    return max(2 * concurrency, _QUEUED_SENDS_AT_LEAST)
+
+
 class _Fanout:
-    """Runs submitted sends as tasks, at most ``limit`` waiting at a time.
+    """Runs submitted sends as tasks, at most ``room`` waiting at a time.
 
     ``submit`` blocks while the queue is full, so the caller claims the next batch only when
     this one is nearly out: claims never sit long before they are sent.
     """
 
-    def __init__(self, limit: int) -> None:
-        self._room = asyncio.Semaphore(limit * 2)
+    def __init__(self, room: int) -> None:
+        self._room = asyncio.Semaphore(room)
         self._tasks: set[asyncio.Task[None]] = set()
 
     async def __aenter__(self) -> _Fanout:
