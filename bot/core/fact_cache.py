@@ -73,8 +73,10 @@ def _write(store: FactStore, path: Path) -> None:
         for old in path.parent.glob(f"{_PREFIX}*{_SUFFIX}"):
             if old != path:
                 old.unlink(missing_ok=True)
-    except OSError as error:  # a read-only data directory only costs the next start-up
-        log.warning("could not write the fact cache %s: %s", path, error)
+    except OSError as error:
+        # Only the next start-up pays for it; whatever is wrong with the data directory is
+        # the database's to report, in one line, as it does.
+        log.info("could not write the fact cache %s: %s", path, error)
 
 
 def load_fact_store_cached(directory: Path, cache_dir: Path) -> FactStore:
