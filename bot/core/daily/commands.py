@@ -27,7 +27,6 @@ _OPTION_NAMES = {
     "language": "language", "lang": "language", "言語": "language",
     "question": "question", "quiz": "question",
 }  # fmt: skip
-_SWITCH = {"on": True, "yes": True, "true": True, "off": False, "no": False, "false": False}
 
 
 @dataclass(frozen=True)
@@ -88,6 +87,7 @@ def parse_subscribe_args(args: str, defaults: SubscribeOptions, lang: Lang) -> S
     hour, minute = defaults.hour, defaults.minute
     zone, language = defaults.timezone, defaults.language
     question = defaults.daily_question
+    question_param = next(param for param in subscribe_params() if param.name == "question")
     words = _split_options(args)
     index = 0
     while index < len(words):
@@ -119,9 +119,7 @@ def parse_subscribe_args(args: str, defaults: SubscribeOptions, lang: Lang) -> S
                 raise UsageError(t("sub_bad_zone", lang, value=value[:60], suggestions=hint))
             zone = found
         elif option == "question":
-            if value.lower() not in _SWITCH:
-                raise UsageError(t("sub_bad_option", lang, value=value[:40]))
-            question = _SWITCH[value.lower()]
+            question = question_param.read_boolean(value, lang)
         elif option == "language":
             chosen = parse_language(value)
             if chosen is None:
