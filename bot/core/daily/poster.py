@@ -223,7 +223,7 @@ class DailyPoster:
         batches = self._deliveries.claim_due(
             self.platforms, self.serves, self._worker, run.clock, self._policy.grace
         )
-        async with _Fanout(_room(self._policy.concurrency)) as fanout:
+        async with _Fanout(2 * self._policy.concurrency) as fanout:
             async for batch in batches:
                 if batch.skipped:
                     log.warning(
@@ -248,7 +248,7 @@ class DailyPoster:
     async def _send_batches(
         self, batches: Callable[[], AsyncIterator[list[Claim]]], run: _Run
     ) -> None:
-        async with _Fanout(_room(self._policy.concurrency)) as fanout:
+        async with _Fanout(2 * self._policy.concurrency) as fanout:
             async for claims in batches():
                 claimed_at = time.monotonic()
                 current = await self._subscriptions.get_many([c.channel for c in claims])
@@ -450,16 +450,6 @@ class _Run:
     clock: _RunClock
     report: RunReport
     marks: _SentMarks
-
-
-# Sends queued before the next batch is claimed: claiming takes the database a moment (more
-# on a busy machine), and while it does the senders must not run dry; at 50 posts/s this is
-# four seconds of posting, far inside any claim's lease.
-_QUEUED_SENDS_AT_LEAST = 200
-
-
-def _room(concurrency: int) -> int:
-    return max(2 * concurrency, _QUEUED_SENDS_AT_LEAST)
 
 
 class _Fanout:
