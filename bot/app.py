@@ -24,8 +24,8 @@ from bot.core.daily.commands import (
 )
 from bot.core.daily.poster import DailyPoster, DeliveryPolicy
 from bot.core.daily.stores import SubscriptionStore
+from bot.core.fact_cache import load_fact_store_cached
 from bot.core.fact_commands import FactCommands
-from bot.core.fact_loading import load_fact_store
 from bot.core.fact_store import FactStore
 from bot.core.ports import ChatPort
 from bot.core.preferences import PreferenceResolver
@@ -130,10 +130,10 @@ async def running_core(
 ) -> AsyncIterator[Core]:
     """Load the facts (FactDataError on bad data), open and migrate the database, and
     register every command; on exit, stop the quiz timers and close the database."""
-    store = load_fact_store(settings.facts_dir)
+    store = load_fact_store_cached(settings.facts_dir, settings.bot.data_dir)
     rng = rng or random.Random()
     me = worker_id()
-    bank = QuestionBank.build(store)
+    bank = QuestionBank.deferred(store)
     daily_question = DailyQuestion(bank)
     async with open_database(
         settings.database_url,

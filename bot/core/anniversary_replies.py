@@ -51,8 +51,13 @@ def in_days(days: int, lang: Lang) -> str:
 class AnniversaryReplies:
     """Builds the reply for a day: its anniversaries, or the nearest one after it."""
 
+    # Daily posts of the last few (day, language) pairs: a busy minute posts one day's
+    # anniversaries to thousands of channels, and the reply is the same for all of them.
+    _KEPT_DAY_POSTS = 16
+
     def __init__(self, store: FactStore) -> None:
         self._store = store
+        self._day_posts: dict[tuple[date, Lang], Reply] = {}
 
     def reply(self, day: date, lang: Lang) -> Reply:
         """The anniversaries of ``day``; never empty: falls back to the nearest one after it."""
@@ -67,8 +72,14 @@ class AnniversaryReplies:
         sees no fact twice until it has seen them all: never the same one on two days in a
         row, as "the nearest anniversary" would show for a run of empty days.
         """
+        if (day, lang) in self._day_posts:
+            return self._day_posts[(day, lang)]
         if anniversaries_on(self._store, day):
-            return self.reply(day, lang)
+            if len(self._day_posts) >= self._KEPT_DAY_POSTS:
+                self._day_posts.clear()
+            # Replies are frozen: one object may go to every channel.
+            reply = self._day_posts[(day, lang)] = self.reply(day, lang)
+            return reply
         facts = self._store.facts
         start = zlib.crc32(repr(channel).encode()) % len(facts)
         fact = facts[(start + day.toordinal() * _step(len(facts))) % len(facts)]

@@ -45,6 +45,8 @@ _STOPWORDS = frozenset(
 
 
 def _fold(text: str) -> str:
+    if text.isascii():  # most of the English text: nothing to decompose
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -59,7 +61,9 @@ def _stem(word: str) -> str:
 def terms(text: str) -> list[str]:
     """Index terms of ``text``: folded Latin words and Japanese character bigrams."""
     normalized = unicodedata.normalize("NFKC", text)
-    found = [_stem(word) for word in _WORD.findall(_fold(normalized)) if word not in _STOPWORDS]
+    # Japanese characters never fold into Latin words, so they are not folded one by one.
+    latin = _JAPANESE_RUN.sub(" ", normalized)
+    found = [_stem(word) for word in _WORD.findall(_fold(latin)) if word not in _STOPWORDS]
     for run in _JAPANESE_RUN.findall(normalized):
         if len(run) == 1:
             found.append(run)
@@ -89,8 +93,9 @@ class SearchIndex:
         for document in documents:
             weights: dict[str, float] = {}
             for text, weight in document.weighted_texts:
-                for term in terms(text):
-                    weights[term] = weights.get(term, 0.0) + weight
+                # Counted first: one update per distinct term, not one per occurrence.
+                for term, times in Counter(terms(text)).items():
+                    weights[term] = weights.get(term, 0.0) + times * weight
             self._term_weights[document.key] = weights
             lengths[document.key] = sum(weights.values())
             document_frequency.update(weights.keys())

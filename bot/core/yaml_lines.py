@@ -8,6 +8,12 @@ Fact files are small and hand-written, so anything else is refused before it cos
 time: files that are not regular files, larger than :data:`MAX_FILE_BYTES`, not UTF-8, nested
 deeper than :data:`MAX_DEPTH`, or using anchors and aliases (the "billion laughs" attack
 expands a few hundred bytes of aliases into gigabytes).
+
+PyYAML's pure-Python scanner takes most of a cold start, so a file is read with libyaml (the
+C loader) when PyYAML has it: one pass over its events makes the same refusals, then the C
+composer's nodes, which carry the same line marks, are built by the same constructors. Any
+file the fast path doubts (an anchor, an alias, deep nesting, a syntax error) is read again
+by the pure-Python loader, so every error keeps its exact ``file:line: what is wrong``.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.events import AliasEvent
+from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, NodeEvent
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 40
@@ -108,6 +114,62 @@ def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
+_CLoader: type[Any] | None = None
+if yaml.__with_libyaml__:
+
+    class _CLoaderClass(yaml.CSafeLoader):
+        """libyaml's parser and composer with our resolvers and line-keeping constructors."""
+
+    _CLoaderClass.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+    _CLoaderClass.add_constructor(
+        yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping
+    )
+    _CLoaderClass.add_constructor(
+        yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence
+    )
+    _CLoader = _CLoaderClass
+
+
+class Doubtful(Exception):
+    """The fast path will not decide this file; the pure-Python loader reads it again."""
+
+
+def fast_load(text: str) -> Any:
+    """``text`` through libyaml; :class:`Doubtful` for anything the slow loader would refuse
+    (and whenever PyYAML has no libyaml).
+
+    The events are checked before anything is composed, so an alias is never resolved and
+    nesting never reaches the composer (libyaml itself stops at 1,000 levels)."""
+    if _CLoader is None:
+        raise Doubtful
+    events = _CLoader(text)
+    try:
+        depth = 0
+        while events.check_event():
+            event = events.get_event()
+            if isinstance(event, AliasEvent):
+                raise Doubtful
+            if isinstance(event, NodeEvent) and event.anchor is not None:
+                raise Doubtful
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+                # A scalar inside the deepest collection is one level deeper still.
+                if depth >= MAX_DEPTH:
+                    raise Doubtful
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        raise Doubtful from None
+    finally:
+        events.dispose()
+    loader = _CLoader(text)
+    try:
+        return loader.get_single_data()
+    except yaml.YAMLError:
+        raise Doubtful from None
+    finally:
+        loader.dispose()
+
 
 class YamlSyntaxError(Exception):
     """The file is not YAML at all; carries the line of the problem."""
@@ -159,6 +221,14 @@ def load_yaml(path: Path) -> Any:
             plain, UTF-8 YAML file.
     """
     text = _decode(path, _read_bounded(path))
+    try:
+        return fast_load(text)
+    except Doubtful:
+        return slow_load(path, text)
+
+
+def slow_load(path: Path, text: str) -> Any:
+    """The pure-Python loader, which names the line of every problem it finds."""
     try:
         return yaml.load(text, Loader=_Loader)
     except _Refused as error:

@@ -6,9 +6,13 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 
+from bot.config import shipped_facts_dir
+from bot.core import yaml_lines
 from bot.core.dates import Precision
 from bot.core.fact_loading import FactDataError, load_fact_store
+from bot.core.yaml_lines import LineList, LineMap
 
 PEOPLE = """\
 - id: stalin
@@ -315,3 +319,58 @@ def test_a_symlink_to_a_device_is_not_read(tmp_path: Path) -> None:
 def test_an_entry_that_is_not_a_mapping_reports_its_own_line(tmp_path: Path) -> None:
     path = write_corpus(tmp_path, GOOD_FACT + "- just a sentence\n")
     assert only_problem(tmp_path) == f"{path}:8: entry 2 is not a mapping of keys"
+
+
+def _same_lines(fast: object, slow: object) -> bool:
+    """Equal values with equal line marks all the way down."""
+    if type(fast) is not type(slow):
+        return False
+    if isinstance(fast, LineMap) and isinstance(slow, LineMap):
+        return (
+            (fast.line, fast.key_lines, fast.duplicate_keys)
+            == (slow.line, slow.key_lines, slow.duplicate_keys)
+            and fast.keys() == slow.keys()
+            and all(_same_lines(fast[key], slow[key]) for key in fast)
+        )
+    if isinstance(fast, LineList) and isinstance(slow, LineList):
+        return (
+            fast.item_lines == slow.item_lines
+            and len(fast) == len(slow)
+            and all(_same_lines(a, b) for a, b in zip(fast, slow, strict=True))
+        )
+    return fast == slow
+
+
+@pytest.mark.skipif(not yaml.__with_libyaml__, reason="PyYAML was built without libyaml")
+@pytest.mark.parametrize(
+    "path",
+    sorted(shipped_facts_dir().rglob("*.yaml")),
+    ids=lambda path: path.name,
+)
+def test_the_c_loader_reads_every_shipped_file_as_the_line_loader_does(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert _same_lines(yaml_lines.fast_load(text), yaml_lines.slow_load(path, text))
+
+
+@pytest.mark.skipif(not yaml.__with_libyaml__, reason="PyYAML was built without libyaml")
+@pytest.mark.parametrize(
+    "text",
+    [
+        "- id: a\n  title: {en: x}\r\n- id: b\r\n",
+        '- id: a\n  text: "two\x85 breaks\u2028here"\n- id: b\n',
+        "- id: a\n  text: >\n    folded\n\n    paragraphs\n  date: 1941-06-22\n",
+        "- {id: a, tags: [x, y]}\n-\n  - nested\n  - [1, 2.5, true, null]\n",
+        "\ufeff- id: with a byte order mark\n",
+    ],
+)
+def test_the_c_loader_keeps_values_and_lines_of_tricky_layouts(text: str) -> None:
+    assert _same_lines(yaml_lines.fast_load(text), yaml_lines.slow_load(Path("t.yaml"), text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["- &a x\n", "- a: *b\n", "- " + "[" * 45 + "]" * 45 + "\n", "- a: [unclosed\n", "- \x07\n"],
+)
+def test_what_the_fast_path_doubts_goes_to_the_line_loader(text: str) -> None:
+    with pytest.raises(yaml_lines.Doubtful):
+        yaml_lines.fast_load(text)

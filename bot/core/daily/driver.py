@@ -9,9 +9,17 @@ Call :meth:`replan` after anything that may have changed a subscription.
 from __future__ import annotations
 
 import asyncio
+import logging
+from datetime import timedelta
 
 from bot.core.clock import Cancellable, TimerClock
 from bot.core.daily.poster import DailyPoster
+
+log = logging.getLogger(__name__)
+
+# When the next wake-up cannot be read (the database is away), look again this much later:
+# a timer never armed again would post nothing more until the next command.
+REPLAN_AFTER_TROUBLE = timedelta(minutes=1)
 
 
 class TimerDrivenPosts:
@@ -44,7 +52,12 @@ class TimerDrivenPosts:
         async with self._planning:
             if self._timer is not None:
                 self._timer.cancel()
-            wake_at = await self._poster.next_wakeup(self._clock.now())
+            now = self._clock.now()
+            try:
+                wake_at = await self._poster.next_wakeup(now)
+            except Exception:
+                log.exception("could not plan the next daily post; trying again in a minute")
+                wake_at = now + REPLAN_AFTER_TROUBLE
             self._timer = self._clock.call_at(wake_at, self._fire) if wake_at else None
 
     async def _fire(self) -> None:

@@ -47,7 +47,9 @@ class DeliveryPolicy:
     grace: timedelta = timedelta(hours=6)
     stale_claim_after: timedelta = timedelta(minutes=5)
     concurrency: int = 20
-    max_attempts: int = 5
+    # Backing off from 30 s, ten attempts span about four hours: an outage of the platform
+    # shorter than the grace window still ends with the post sent.
+    max_attempts: int = 10
     first_backoff: timedelta = timedelta(seconds=30)
     # A subscription read longer ago than this is read again just before its post is sent,
     # so an unsubscribe or a pause during a long fan-out is honoured.
@@ -67,11 +69,54 @@ class RunReport:
 
 @dataclass(frozen=True)
 class _Pending:
-    """A claim on its way out, with when it was made (the lease runs from then)."""
+    """A claim on its way out, with when it was made (the lease runs from then) and the
+    copies of its batch's subscriptions."""
 
     claim: Claim
-    subscription: Subscription | None
+    batch: _BatchCopies
     claimed_at_monotonic: float
+
+
+class _BatchCopies:
+    """The subscriptions of one claimed batch, read again together once they are stale.
+
+    A late post must honour an unsubscribe or a pause made during a long fan-out; reading
+    each channel's row again just before its send cost one query per post, which made a
+    busy minute wait on the database. One query per batch per ``reread_after`` keeps the
+    same promise: no post goes out on a copy older than that.
+    """
+
+    def __init__(
+        self,
+        store: SubscriptionStore,
+        copies: Mapping[ChannelKey, Subscription | None],
+        reread_after: float,
+    ) -> None:
+        self._store = store
+        self._copies = dict(copies)
+        self._unsent = set(self._copies)
+        self._reread_after = reread_after
+        self._read_at = time.monotonic()
+        self._lock = asyncio.Lock()
+
+    def _stale(self) -> bool:
+        return time.monotonic() - self._read_at >= self._reread_after
+
+    async def current(self, channel: ChannelKey) -> Subscription | None:
+        """The channel's subscription, or None when it is gone or paused."""
+        self._unsent.discard(channel)
+        if self._stale():
+            async with self._lock:
+                if self._stale():
+                    # The channels still waiting are read too: their turn comes soon.
+                    wanted = [channel, *self._unsent]
+                    fresh = await self._store.get_many(wanted)
+                    self._copies.update((key, fresh.get(key)) for key in wanted)
+                    self._read_at = time.monotonic()
+        subscription = self._copies.get(channel)
+        if subscription is None or subscription.paused_reason is not None:
+            return None
+        return subscription
 
 
 def delivery_key(claim: Claim) -> str:
@@ -178,7 +223,7 @@ class DailyPoster:
         batches = self._deliveries.claim_due(
             self.platforms, self.serves, self._worker, run.clock, self._policy.grace
         )
-        async with _Fanout(self._policy.concurrency) as fanout:
+        async with _Fanout(2 * self._policy.concurrency) as fanout:
             async for batch in batches:
                 if batch.skipped:
                     log.warning(
@@ -189,8 +234,13 @@ class DailyPoster:
                     )
                     run.report.skipped.extend(owed.channel for owed in batch.skipped)
                 claimed_at = time.monotonic()
-                for claim, subscription in batch.claims:
-                    pending = _Pending(claim, subscription, claimed_at)
+                copies = _BatchCopies(
+                    self._subscriptions,
+                    {claim.channel: subscription for claim, subscription in batch.claims},
+                    self._policy.reread_after.total_seconds(),
+                )
+                for claim, _ in batch.claims:
+                    pending = _Pending(claim, copies, claimed_at)
                     await fanout.submit(self._guarded(claim, self._deliver(pending, run)))
                 if self._stopping:  # before the next batch is claimed
                     break
@@ -198,15 +248,17 @@ class DailyPoster:
     async def _send_batches(
         self, batches: Callable[[], AsyncIterator[list[Claim]]], run: _Run
     ) -> None:
-        async with _Fanout(self._policy.concurrency) as fanout:
+        async with _Fanout(2 * self._policy.concurrency) as fanout:
             async for claims in batches():
                 claimed_at = time.monotonic()
                 current = await self._subscriptions.get_many([c.channel for c in claims])
+                copies = _BatchCopies(
+                    self._subscriptions,
+                    {claim.channel: current.get(claim.channel) for claim in claims},
+                    self._policy.reread_after.total_seconds(),
+                )
                 for claim in claims:
-                    subscription = current.get(claim.channel)
-                    if subscription is not None and subscription.paused_reason is not None:
-                        subscription = None
-                    pending = _Pending(claim, subscription, claimed_at)
+                    pending = _Pending(claim, copies, claimed_at)
                     await fanout.submit(self._guarded(claim, self._deliver(pending, run)))
                 if self._stopping:
                     break
@@ -241,16 +293,6 @@ class DailyPoster:
         except Exception:  # one channel's trouble (e.g. the database) must not stop the rest
             log.exception("delivery %s to %s failed", claim.delivery_id, claim.channel)
 
-    async def _current(self, pending: _Pending) -> Subscription | None:
-        """The subscription to post for, read again if the batch's copy is no longer fresh."""
-        age = time.monotonic() - pending.claimed_at_monotonic
-        if age < self._policy.reread_after.total_seconds():
-            return pending.subscription
-        subscription = await self._subscriptions.get(pending.claim.channel)
-        if subscription is None or subscription.paused_reason is not None:
-            return None
-        return subscription
-
     async def _deliver(self, pending: _Pending, run: _Run) -> None:
         claim, clock, report = pending.claim, run.clock, run.report
         key = delivery_key(claim)
@@ -262,7 +304,7 @@ class DailyPoster:
                 log.warning("claim %s is too old to send safely; leaving it to recovery", key)
                 report.abandoned.append(claim.channel)
                 return
-            subscription = await self._current(pending)
+            subscription = await pending.batch.current(claim.channel)
             if subscription is None:
                 # Unsubscribed or paused since the claim was made: nothing to send.
                 await self._deliveries.mark_failed(
@@ -277,6 +319,9 @@ class DailyPoster:
                 if maybe_sent and await port.was_posted(target, key):
                     log.info("delivery %s was already posted", key)
                 else:
+                    if subscription.daily_question and self._daily_question is not None:
+                        # Outside the send's timeout: the first one may build the bank.
+                        await self._daily_question.ready()
                     async with asyncio.timeout(lease / 4):
                         await port.post(target, self.post_for(subscription, claim), key)
             except PermanentDeliveryError as error:
@@ -312,7 +357,9 @@ class DailyPoster:
         if retry_after is not None:
             backoff = max(backoff, timedelta(seconds=retry_after))
         retry_at = now + backoff
-        attempts_left = claim.attempts + 1 < self._policy.max_attempts
+        # A 429 is the platform saying when to come back, not a failed post: only the grace
+        # window bounds those retries, so a busy platform never costs a channel its post.
+        attempts_left = retry_after is not None or claim.attempts + 1 < self._policy.max_attempts
         if attempts_left and retry_at <= claim.due_at + self._policy.grace:
             await self._deliveries.mark_retry(claim, self._worker, retry_at, problem)
             report.retrying.append(claim.channel)
@@ -406,14 +453,14 @@ class _Run:
 
 
 class _Fanout:
-    """Runs submitted sends as tasks, at most ``limit`` waiting at a time.
+    """Runs submitted sends as tasks, at most ``room`` waiting at a time.
 
     ``submit`` blocks while the queue is full, so the caller claims the next batch only when
     this one is nearly out: claims never sit long before they are sent.
     """
 
-    def __init__(self, limit: int) -> None:
-        self._room = asyncio.Semaphore(limit * 2)
+    def __init__(self, room: int) -> None:
+        self._room = asyncio.Semaphore(room)
         self._tasks: set[asyncio.Task[None]] = set()
 
     async def __aenter__(self) -> _Fanout:

@@ -10,11 +10,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import UTC, datetime
-
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from typing import TYPE_CHECKING
 
 from bot.core.clock import Clock
 from bot.core.daily.poster import DailyPoster
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +30,10 @@ class DailyPostScheduler:
         self._poster = poster
         self._clock = clock
         self._poll_seconds = poll_seconds
-        self._scheduler = AsyncIOScheduler(timezone=UTC)
+        # Imported here: the shell drives its posts by timers and never loads APScheduler.
+        from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+        self._scheduler: AsyncIOScheduler = AsyncIOScheduler(timezone=UTC)
         self._in_flight: asyncio.Task[None] | None = None
         self.runs = 0
 

@@ -3,11 +3,13 @@ game with two questions of which one gives the other's answer away."""
 
 from __future__ import annotations
 
+import asyncio
 import calendar
 import random
 import re
+import threading
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from bot.core.fact_store import FactStore
 from bot.core.facts import Difficulty, Localized, Question
@@ -147,9 +149,15 @@ class QuestionBank:
     """Picks fair sets of questions for a game."""
 
     def __init__(self, curated: Iterable[QuizQuestion], generated: Iterable[QuizQuestion]) -> None:
-        self.curated = tuple(curated)
-        self.generated = tuple(generated)
-        everything = (*self.curated, *self.generated)
+        self._lock = threading.Lock()
+        self._pending: Callable[[], tuple[Iterable[QuizQuestion], Iterable[QuizQuestion]]] | None
+        self._pending = None
+        self._set(curated, generated)
+
+    def _set(self, curated: Iterable[QuizQuestion], generated: Iterable[QuizQuestion]) -> None:
+        self._curated = tuple(curated)
+        self._generated = tuple(generated)
+        everything = (*self._curated, *self._generated)
         self._by_id = {q.id: q for q in everything}
         if len(self._by_id) != len(everything):
             twice = sorted(i for i, n in Counter(q.id for q in everything).items() if n > 1)
@@ -158,20 +166,51 @@ class QuestionBank:
 
     @classmethod
     def build(cls, store: FactStore, seed: int = 1941) -> QuestionBank:
-        dated = FactsByDate(store.facts)
-        return cls(
-            (from_curated(q, store, dated) for q in store.questions),
-            generate(store, random.Random(seed)),
-        )
+        return cls(*_questions_of(store, seed))
+
+    @classmethod
+    def deferred(cls, store: FactStore, seed: int = 1941) -> QuestionBank:
+        """The same bank as :meth:`build`, built the first time a quiz or a question of the
+        day needs it: generating and balancing the questions is most of what a start-up
+        would otherwise spend before its first reply."""
+        bank = cls((), ())
+        bank._pending = lambda: _questions_of(store, seed)
+        return bank
+
+    def _ready(self) -> None:
+        if self._pending is None:
+            return
+        with self._lock:  # a build in a thread and a direct use never build it twice
+            if self._pending is not None:
+                self._set(*self._pending())
+                self._pending = None
+
+    async def ready(self) -> None:
+        """Build a deferred bank off the event loop, so the first quiz does not stall others."""
+        if self._pending is not None:
+            await asyncio.to_thread(self._ready)
+
+    @property
+    def curated(self) -> tuple[QuizQuestion, ...]:
+        self._ready()
+        return self._curated
+
+    @property
+    def generated(self) -> tuple[QuizQuestion, ...]:
+        self._ready()
+        return self._generated
 
     def get(self, question_id: str) -> QuizQuestion | None:
+        self._ready()
         return self._by_id.get(question_id)
 
     def __len__(self) -> int:
+        self._ready()
         return len(self._by_id)
 
     def kept_apart(self, first: str, second: str) -> bool:
         """Whether one of the two questions would give the other's answer away."""
+        self._ready()
         return second in self._apart.get(first, set())
 
     def pick(
@@ -190,6 +229,7 @@ class QuestionBank:
                 or (topic in question.topics and not gives_away_under(question, topic))
             ) and (difficulty is None or question.difficulty == difficulty)
 
+        self._ready()
         curated = [q for q in self.curated if wanted(q)]
         generated = [q for q in self.generated if wanted(q)]
         best: list[QuizQuestion] = []
@@ -233,6 +273,13 @@ class QuestionBank:
         # curated ones already in it do not favour one rank.
         take(_rank_balanced([q for q in generated if q.id not in apart], rng, extra))
         return chosen
+
+
+def _questions_of(store: FactStore, seed: int) -> tuple[list[QuizQuestion], Iterable[QuizQuestion]]:
+    dated = FactsByDate(store.facts)
+    return [from_curated(q, store, dated) for q in store.questions], generate(
+        store, random.Random(seed)
+    )
 
 
 def localized_choice_texts(choices: Iterable[Localized]) -> list[list[str]]:

@@ -283,6 +283,7 @@ class QuizCommands:
         # Only the question of this channel's latest daily post counts: not another day's
         # (no streak in advance or in arrears, no peek at tomorrow's answer), not elsewhere.
         out_now = day_out_now(await self._subscription_of(key), context.now)
+        await self._daily.ready()
         question = self._daily.question_for(day) if day == out_now else None
         if question is None or not names_question(token, question.id):
             return Reply(body=t("quiz_closed", lang), ephemeral=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import random
 from datetime import date, datetime, timedelta
@@ -38,7 +39,15 @@ class DailyQuestion:
     """Picks one question per date, the same in every channel and every process."""
 
     def __init__(self, bank: QuestionBank) -> None:
-        self._pool = tuple(sorted(bank.curated or bank.generated, key=lambda q: q.id))
+        self._bank = bank
+
+    async def ready(self) -> None:
+        """Build a deferred bank off the event loop before the first question is asked."""
+        await self._bank.ready()
+
+    @functools.cached_property
+    def _pool(self) -> tuple[QuizQuestion, ...]:
+        return tuple(sorted(self._bank.curated or self._bank.generated, key=lambda q: q.id))
 
     def question_for(self, day: date) -> QuizQuestion | None:
         if not self._pool:

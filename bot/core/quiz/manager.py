@@ -136,6 +136,7 @@ class QuizManager:
         if self._closed:
             return Reply(body=t("quiz_shutting_down", lang), ephemeral=True, is_error=True)
         key = context.channel.key
+        await self._bank.ready()
         questions = self._bank.pick(count, self._rng, topic, difficulty)
         if not questions:
             return Reply(body=t("quiz_no_questions", lang), ephemeral=True, is_error=True)

@@ -78,3 +78,20 @@ def test_shuffling_keeps_the_right_answer(bank: QuestionBank) -> None:
     for seed in range(10):
         shuffled = question.shuffled(random.Random(seed))
         assert shuffled.choices[shuffled.correct] == right
+
+
+async def test_a_deferred_bank_is_the_built_bank_once_it_is_needed() -> None:
+    store = load_fact_store(shipped_facts_dir())
+    built = QuestionBank.build(store)
+    deferred = QuestionBank.deferred(store)
+    await deferred.ready()
+    assert [q.id for q in deferred.curated] == [q.id for q in built.curated]
+    assert [q.id for q in deferred.generated] == [q.id for q in built.generated]
+    first = built.pick(5, random.Random(7))
+    assert [q.id for q in deferred.pick(5, random.Random(7))] == [q.id for q in first]
+
+
+def test_a_deferred_bank_builds_itself_when_used_directly() -> None:
+    store = load_fact_store(shipped_facts_dir())
+    deferred = QuestionBank.deferred(store)
+    assert len(deferred) == len(QuestionBank.build(store)) > 0

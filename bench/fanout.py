@@ -1,0 +1,173 @@
+"""Fan-out: every subscribed channel due at one minute, posted over HTTP to a loopback fake.
+
+The bot's run is the real one: subscriptions bulk-inserted into a database, the poster
+claiming them batch by batch, building each day's post, sending it through an HTTP
+ChatPort at ``[daily] concurrency`` at a time and marking it sent. The baseline is a bare
+aiohttp loop posting the same messages, built beforehand, at the same concurrency. The fake
+counts every post; zero duplicates and zero losses are checked after every round.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import aiohttp
+
+from bench.http_port import HttpChatPort, message_body
+from bot.config import DailySection, shipped_facts_dir
+from bot.core.anniversary_replies import AnniversaryReplies
+from bot.core.context import ChannelKey
+from bot.core.daily.poster import DailyPoster, DeliveryPolicy
+from bot.core.fact_loading import load_fact_store
+from bot.core.fact_store import FactStore
+from bot.storage.database import open_database
+from bot.storage.deliveries import DeliveryRepository
+from bot.storage.subscriptions import SubscriptionRepository
+from tests.storage.bulk import bulk_subscribe
+
+DUE = datetime(2026, 6, 22, 9, 0, tzinfo=UTC)
+CONCURRENCY = DailySection().concurrency
+
+
+class LostOrDoubled(AssertionError):
+    """A round did not deliver exactly one post to every channel."""
+
+
+@dataclass(frozen=True)
+class Round:
+    seconds: float
+    stats: dict[str, int]
+
+
+@asynccontextmanager
+async def fake_platform_process() -> AsyncIterator[str]:
+    """The fake platform in a process of its own; yields its base URL."""
+    child = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bench.fake_platform", "--port", "0", stdout=subprocess.PIPE
+    )
+    try:
+        assert child.stdout is not None
+        port = json.loads(await child.stdout.readline())["port"]
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        child.terminate()
+        await child.wait()
+
+
+def client_session(concurrency: int) -> aiohttp.ClientSession:
+    return aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency))
+
+
+async def reset(base: str, **behaviour: float) -> None:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(f"{base}/reset", json=behaviour) as response,
+    ):
+        response.raise_for_status()
+
+
+async def stats(base: str) -> dict[str, int]:
+    async with aiohttp.ClientSession() as session, session.get(f"{base}/stats") as response:
+        counted: dict[str, int] = await response.json()
+        return counted
+
+
+def check_exactly_once(counted: dict[str, int], channels: int) -> None:
+    if counted["duplicates"] or counted["channels"] != channels or counted["posts"] != channels:
+        raise LostOrDoubled(f"expected one post in each of {channels} channels: {counted}")
+
+
+async def bot_round(
+    base: str,
+    store: FactStore,
+    channels: int,
+    rate: float | None = None,
+    concurrency: int = CONCURRENCY,
+    database_url: str | None = None,
+    patience: float = 600.0,
+) -> Round:
+    """The bot's poster sending every due post; runs again (as the poller would) while
+    retries are owed, until every channel has its post."""
+    with tempfile.TemporaryDirectory() as folder:
+        url = database_url or f"sqlite+aiosqlite:///{Path(folder) / 'fanout.sqlite3'}"
+        async with (
+            open_database(url, pool_size=concurrency + 5) as database,
+            client_session(concurrency) as session,
+        ):
+            await bulk_subscribe(database, channels, DUE - timedelta(hours=1))
+            port = HttpChatPort(session, base, rate=rate)
+            poster = DailyPoster(
+                SubscriptionRepository(database),
+                DeliveryRepository(database),
+                AnniversaryReplies(store),
+                {port.platform: port},
+                "bench",
+                DeliveryPolicy(
+                    concurrency=concurrency,
+                    first_backoff=timedelta(seconds=1),
+                ),
+            )
+            started = time.perf_counter()
+            while True:
+                elapsed = time.perf_counter() - started
+                await poster.run_due(DUE + timedelta(seconds=elapsed))
+                counted = await stats(base)
+                if counted["channels"] >= channels or elapsed > patience:
+                    break
+                await asyncio.sleep(0.2)  # retries are owed: poll again, as the poller does
+            seconds = time.perf_counter() - started
+    check_exactly_once(counted, channels)
+    return Round(seconds, counted)
+
+
+async def bare_round(
+    base: str, store: FactStore, channels: int, concurrency: int = CONCURRENCY
+) -> Round:
+    """A bare aiohttp loop posting the same messages (built beforehand) at the same
+    concurrency: the floor for this many posts on this machine."""
+    days = AnniversaryReplies(store)
+    bodies = [
+        (
+            f"chan-{n}",
+            message_body(
+                days.daily_post(
+                    DUE.date(), "en", ChannelKey("test", f"guild-{n % 7}", f"chan-{n}")
+                ),
+                f"bare-{n}",
+            ),
+        )
+        for n in range(channels)
+    ]
+    slots = asyncio.Semaphore(concurrency)
+    headers = {"Content-Type": "application/json"}
+    async with client_session(concurrency) as session:
+
+        async def send(channel: str, body: bytes) -> None:
+            async with (
+                slots,
+                session.post(
+                    f"{base}/channels/{channel}/messages", data=body, headers=headers
+                ) as response,
+            ):
+                await response.read()
+
+        started = time.perf_counter()
+        await asyncio.gather(*(send(channel, body) for channel, body in bodies))
+        seconds = time.perf_counter() - started
+    counted = await stats(base)
+    check_exactly_once(counted, channels)
+    return Round(seconds, counted)
+
+
+def corpus() -> FactStore:
+    return load_fact_store(shipped_facts_dir())

@@ -1,0 +1,96 @@
+"""A validated corpus kept between start-ups, so a restart does not parse and index it again.
+
+Parsing, validating and indexing every fact costs a start-up time in proportion to the
+corpus; reading the files and hashing them costs a small part of that. The cache is keyed by
+the bytes of every data file and of the code that turns them into a :class:`FactStore`, so an
+edited fact, a renamed file or a new version of the bot rebuilds it, and a corpus with a
+problem is never cached (it raises before anything is written). The cache lives in the bot's
+own data directory, written only by the bot; anything unreadable there is rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import sys
+import tempfile
+from pathlib import Path
+
+from bot.core import dates, fact_loading, fact_store, facts, search, yaml_lines
+from bot.core.fact_loading import PEOPLE_DIR, QUESTIONS_DIR, load_fact_store
+from bot.core.fact_store import FactStore
+
+log = logging.getLogger(__name__)
+
+_PREFIX = "facts-"
+_SUFFIX = ".pickle"
+# The modules whose code shapes what is cached: a change to any of them is a new cache.
+_CODE = (dates, fact_loading, fact_store, facts, search, yaml_lines)
+
+
+def _data_files(directory: Path) -> list[Path]:
+    return [
+        path
+        for folder in (directory, directory / PEOPLE_DIR, directory / QUESTIONS_DIR)
+        for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+    ]
+
+
+def corpus_digest(directory: Path) -> str:
+    """A hash of every data file (name and bytes) and of the code that loads them."""
+    digest = hashlib.sha256(f"{sys.version}\0{pickle.HIGHEST_PROTOCOL}".encode())
+    for module in _CODE:
+        digest.update(Path(str(module.__file__)).read_bytes())
+    for path in _data_files(directory):
+        digest.update(str(path.relative_to(directory)).encode() + b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()[:32]
+
+
+def _read(path: Path) -> FactStore | None:
+    try:
+        with path.open("rb") as file:
+            # Written by this bot into its own data directory, never taken from elsewhere.
+            store = pickle.load(file)
+    except FileNotFoundError:
+        return None
+    except Exception:  # a torn or foreign file: rebuilt below
+        log.warning("ignoring an unreadable fact cache %s", path, exc_info=True)
+        return None
+    return store if isinstance(store, FactStore) else None
+
+
+def _write(store: FactStore, path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Written aside and renamed: a process starting meanwhile never reads half a file.
+        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as file:
+            pickle.dump(store, file, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(file.name, path)
+        for old in path.parent.glob(f"{_PREFIX}*{_SUFFIX}"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError as error:
+        # Only the next start-up pays for it; whatever is wrong with the data directory is
+        # the database's to report, in one line, as it does.
+        log.info("could not write the fact cache %s: %s", path, error)
+
+
+def load_fact_store_cached(directory: Path, cache_dir: Path) -> FactStore:
+    """:func:`load_fact_store`, from the cache in ``cache_dir`` when the files are unchanged.
+
+    Raises:
+        FactDataError: as :func:`load_fact_store` does, whenever the files have a problem.
+    """
+    if not directory.is_dir():
+        return load_fact_store(directory)  # which names the problem
+    path = cache_dir / f"{_PREFIX}{corpus_digest(directory)}{_SUFFIX}"
+    cached = _read(path)
+    if cached is not None:
+        return cached
+    store = load_fact_store(directory)
+    _write(store, path)
+    return store

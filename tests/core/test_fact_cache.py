@@ -1,0 +1,75 @@
+"""The corpus cache gives the corpus the files hold, never a stale or a broken one."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.config import shipped_facts_dir
+from bot.core.fact_cache import load_fact_store_cached
+from bot.core.fact_loading import FactDataError, load_fact_store
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    return Path(shutil.copytree(shipped_facts_dir(), tmp_path / "facts"))
+
+
+def test_a_cached_corpus_is_the_corpus_of_the_files(corpus: Path, tmp_path: Path) -> None:
+    fresh = load_fact_store(corpus)
+    load_fact_store_cached(corpus, tmp_path / "data")
+    assert len(list((tmp_path / "data").glob("facts-*.pickle"))) == 1
+    cached = load_fact_store_cached(corpus, tmp_path / "data")
+    assert [fact.id for fact in cached.facts] == [fact.id for fact in fresh.facts]
+    assert [f.id for f in cached.on(6, 22)] == [f.id for f in fresh.on(6, 22)]
+    assert [f.id for f in cached.search("Hopkins Moscow")] == [
+        f.id for f in fresh.search("Hopkins Moscow")
+    ]
+    assert cached.questions == fresh.questions
+
+
+def test_a_changed_corpus_is_read_again(corpus: Path, tmp_path: Path) -> None:
+    before = load_fact_store_cached(corpus, tmp_path / "data")
+    # Facts of the last file that no earlier question needs go when the file goes.
+    path = sorted(corpus.glob("*.yaml"))[-1]
+    path.rename(corpus / "renamed.yaml")
+    assert load_fact_store_cached(corpus, tmp_path / "data").facts == before.facts
+    (corpus / "renamed.yaml").write_text(
+        (corpus / "renamed.yaml").read_text(encoding="utf-8") + "\n# a comment\n",
+        encoding="utf-8",
+    )
+    load_fact_store_cached(corpus, tmp_path / "data")
+    assert len(list((tmp_path / "data").glob("facts-*.pickle"))) == 1  # the old ones are gone
+    (corpus / "renamed.yaml").write_text("- id: [unclosed\n", encoding="utf-8")
+    with pytest.raises(FactDataError):
+        load_fact_store_cached(corpus, tmp_path / "data")
+
+
+def test_bad_data_is_reported_even_with_a_cache_of_the_good_data(
+    corpus: Path, tmp_path: Path
+) -> None:
+    load_fact_store_cached(corpus, tmp_path / "data")
+    (corpus / "broken.yaml").write_text("- id: [unclosed\n", encoding="utf-8")
+    with pytest.raises(FactDataError) as caught:
+        load_fact_store_cached(corpus, tmp_path / "data")
+    assert any(
+        str(problem).startswith(f"{corpus / 'broken.yaml'}:") for problem in caught.value.problems
+    )
+
+
+def test_a_torn_cache_file_is_rebuilt(corpus: Path, tmp_path: Path) -> None:
+    load_fact_store_cached(corpus, tmp_path / "data")
+    (cache,) = (tmp_path / "data").glob("facts-*.pickle")
+    cache.write_bytes(cache.read_bytes()[:100])
+    store = load_fact_store_cached(corpus, tmp_path / "data")
+    assert len(store.facts) == len(load_fact_store(corpus).facts)
+    assert cache.stat().st_size > 100
+
+
+def test_a_read_only_data_directory_still_starts(corpus: Path, tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("", encoding="utf-8")
+    store = load_fact_store_cached(corpus, blocked / "data")
+    assert len(store.facts) == len(load_fact_store(corpus).facts)
