@@ -14,8 +14,9 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from bot.core.context import CommandContext
-from bot.core.i18n import Lang, language_for, t
+from bot.core.i18n import Lang, language_for, t, t_rich
 from bot.core.replies import Reply
+from bot.core.rich import RichText, user_text
 
 log = logging.getLogger(__name__)
 
@@ -40,14 +41,17 @@ class Command:
 
 
 class UsageError(Exception):
-    """A handler's way to say the arguments were wrong; becomes a friendly ephemeral reply."""
+    """A handler's way to say the arguments were wrong; becomes a friendly ephemeral reply.
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
+    ``message`` is rich text: what the user typed, quoted back, stays plain text in it.
+    """
+
+    def __init__(self, message: RichText) -> None:
+        super().__init__("usage error")
         self.message = message
 
 
-def error_reply(message: str, lang: Lang) -> Reply:
+def error_reply(message: RichText, lang: Lang) -> Reply:
     """The reply to input the bot could not use: what was expected, seen only by the sender."""
     return Reply(title=t("err_title", lang), body=message, ephemeral=True, is_error=True)
 
@@ -162,7 +166,7 @@ class CommandRouter:
         name, _, args = line.partition(" ")
         command = self._commands.get(name.lower())
         if command is None:
-            return error_reply(t("err_unknown_command", lang, name=name[:40]), lang)
+            return error_reply(t_rich("err_unknown_command", lang, name=user_text(name[:40])), lang)
         try:
             return await command.handler(context, args.strip(), lang)
         except UsageError as error:

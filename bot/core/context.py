@@ -7,6 +7,8 @@ from datetime import datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from bot.core.user_mentions import MentionResolver
+
 # "channel": a server channel. "thread": a thread inside one (``parent_id`` names it). "dm": a
 # direct or group conversation outside any server: no tenant, so nothing stored per server
 # (subscriptions, quizzes, scores) applies, and nobody has admin rights there.
@@ -59,7 +61,9 @@ class CommandContext:
     """Everything a command needs besides its text.
 
     ``now`` comes from the caller's clock (real, or simulated in the shell and in tests);
-    ``timezone`` is the caller's zone, used for "today".
+    ``timezone`` is the caller's zone, used for "today". ``mentions`` is the adapter's
+    resolver for its platform's mentions (``<@123>``, ``<@U123|name>``, ``@name``), asked
+    before a command looks a person up by name; None where the platform has none.
     """
 
     user: User
@@ -67,3 +71,4 @@ class CommandContext:
     locale: str | None
     now: datetime
     timezone: ZoneInfo
+    mentions: MentionResolver | None = None
