@@ -11,11 +11,17 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.config import RetentionSection, Settings
+from bot.config import LimitsSection, RetentionSection, Settings
 from bot.core.anniversary_replies import AnniversaryReplies
 from bot.core.clock import TimerClock
 from bot.core.commands import CommandRouter
-from bot.core.daily.commands import SubscribeOptions, SubscriptionCommands, parse_time
+from bot.core.cooldowns import Cooldowns, CooldownSettings
+from bot.core.daily.commands import (
+    SubscribeOptions,
+    SubscriptionCommands,
+    parse_time,
+    zone_choices,
+)
 from bot.core.daily.poster import DailyPoster, DeliveryPolicy
 from bot.core.daily.stores import SubscriptionStore
 from bot.core.fact_commands import FactCommands
@@ -26,6 +32,7 @@ from bot.core.quiz.bank import QuestionBank
 from bot.core.quiz.commands import QuizCommands
 from bot.core.quiz.daily_question import DailyQuestion
 from bot.core.quiz.manager import QuizManager, QuizSettings
+from bot.core.topics import topic_choices
 from bot.storage.database import Database, open_database
 from bot.storage.deliveries import DeliveryRepository
 from bot.storage.quiz import QuizRepository
@@ -90,6 +97,22 @@ def quiz_settings(settings: Settings) -> QuizSettings:
     )
 
 
+def cooldown_settings(limits: LimitsSection) -> CooldownSettings:
+    return CooldownSettings(
+        user_burst=limits.user_burst,
+        user_per_minute=limits.user_per_minute,
+        channel_burst=limits.channel_burst,
+        channel_per_minute=limits.channel_per_minute,
+        quiz_starts_burst=limits.quiz_starts_burst,
+        quiz_starts_per_hour=limits.quiz_starts_per_hour,
+    )
+
+
+def build_router(settings: Settings) -> CommandRouter:
+    """An empty router with the configured language and cooldowns."""
+    return CommandRouter(settings.bot.language, Cooldowns(cooldown_settings(settings.limits)))
+
+
 @asynccontextmanager
 async def running_core(
     settings: Settings,
@@ -122,8 +145,14 @@ async def running_core(
             daily_question,
         )
         quiz = QuizManager(bank, quiz_repository, clock, ports, quiz_settings(settings), me, rng)
-        router = CommandRouter(settings.bot.language)
-        FactCommands(store, rng).register(router)
+        router = build_router(settings)
+        fact_commands = FactCommands(store, rng)
+        fact_commands.register(router)
+        # Autocomplete candidates, built once: the facts and zones do not change while running.
+        topics, facts, zones = topic_choices(), fact_commands.completions(), zone_choices()
+        router.add_completion("topic", lambda: topics)
+        router.add_completion("fact", lambda: facts)
+        router.add_completion("timezone", lambda: zones)
         hour, minute = parse_time(settings.daily.time) or (9, 0)
         defaults = SubscribeOptions(hour, minute, settings.bot.timezone, settings.bot.language)
         SubscriptionCommands(

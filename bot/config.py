@@ -93,6 +93,19 @@ class QuizSection(_Section):
         return self
 
 
+class LimitsSection(_Section):
+    # Cooldowns, per process (see bot/core/cooldowns.py). Each person may send `user_burst`
+    # commands at once, then `user_per_minute`; each channel `channel_burst`, then
+    # `channel_per_minute`; each channel may start `quiz_starts_burst` quizzes at once, then
+    # `quiz_starts_per_hour`. A rate of 0 turns that limit off.
+    user_burst: int = Field(default=5, ge=1, le=1000)
+    user_per_minute: float = Field(default=12, ge=0, le=6000)
+    channel_burst: int = Field(default=20, ge=1, le=10000)
+    channel_per_minute: float = Field(default=40, ge=0, le=60000)
+    quiz_starts_burst: int = Field(default=2, ge=1, le=100)
+    quiz_starts_per_hour: float = Field(default=6, ge=0, le=3600)
+
+
 class DatabaseSection(_Section):
     url: str | None = None
     # Connections per process; never fewer than the delivery concurrency needs.
@@ -131,6 +144,7 @@ class Settings(_Section):
     daily: DailySection = DailySection()
     quiz: QuizSection = QuizSection()
     retention: RetentionSection = RetentionSection()
+    limits: LimitsSection = LimitsSection()
     discord: DiscordSection = DiscordSection()
     slack: SlackSection = SlackSection()
     secrets: Secrets = Field(default_factory=Secrets, exclude=True)

@@ -153,3 +153,25 @@ def test_the_pool_is_never_smaller_than_the_delivery_concurrency(tmp_path: Path)
     assert load_settings(config, {}).database_pool_size >= 50
     config.write_text("[database]\npool_size = 80\n[daily]\nconcurrency = 10\n", encoding="utf-8")
     assert load_settings(config, {}).database_pool_size == 80
+
+
+def test_the_example_config_documents_every_limit_with_its_default(tmp_path: Path) -> None:
+    example = load_settings(REPO_ROOT / "config.example.toml", {})
+    defaults = load_settings(write(tmp_path, ""), {})
+    assert example.limits == defaults.limits
+    text = (REPO_ROOT / "config.example.toml").read_text(encoding="utf-8")
+    assert all(f"\n{key} = " in text for key in type(example.limits).model_fields)
+
+
+def test_limits_may_be_turned_off_but_not_made_negative(tmp_path: Path) -> None:
+    off = "[limits]\nuser_per_minute = 0\nchannel_per_minute = 0\nquiz_starts_per_hour = 0\n"
+    settings = load_settings(write(tmp_path, off), {})
+    assert settings.limits.user_per_minute == 0
+    for text, key in (
+        ("[limits]\nuser_per_minute = -1\n", "limits.user_per_minute"),
+        ("[limits]\nuser_burst = 0\n", "limits.user_burst"),
+        ("[limits]\nquiz_starts_per_hour = inf\n", "limits.quiz_starts_per_hour"),
+        ("[limits]\nper_user = 5\n", "limits.per_user"),
+    ):
+        with pytest.raises(ConfigError, match=key):
+            load_settings(write(tmp_path, text), {})

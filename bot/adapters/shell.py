@@ -299,7 +299,7 @@ class ShellAdapter:
             case "quit" | "exit" | "q":
                 return False
             case "help":
-                self.say(META_HELP)
+                self.say(f"{META_HELP}\n{self._bot_commands()}")
             case "user":
                 self._set_user(args)
             case "channel":
@@ -326,6 +326,15 @@ class ShellAdapter:
             case _:
                 self.say(f"Unknown shell command ':{name}'. Type :help for the list.")
         return True
+
+    def _bot_commands(self) -> str:
+        """The bot's commands, one line each, from the same specs as its help and Discord's
+        command tree."""
+        lines = ["Bot commands (/alliance help explains each):"]
+        for spec in self._core.router.specs():
+            usages = [sub.usage for sub in spec.subcommands] or [spec.usage]
+            lines.extend(f"  /alliance {usage}" for usage in usages)
+        return "\n".join(lines)
 
     def _set_user(self, args: str) -> None:
         words = args.split()

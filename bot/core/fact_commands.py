@@ -11,10 +11,11 @@ from bot.core.context import CommandContext
 from bot.core.dates import display_range, parse_month_day
 from bot.core.fact_store import FactStore
 from bot.core.facts import Fact
-from bot.core.i18n import Lang, t, t_rich
+from bot.core.i18n import LANGUAGES, Lang, t, t_rich
+from bot.core.params import MAX_CHOICE_TEXT, Choice, Param
 from bot.core.replies import Button, Field, Reply, shorten
 from bot.core.rich import user_text
-from bot.core.topics import TOPICS, find_topic, topic_label
+from bot.core.topics import TOPICS, find_topic, topic_choices, topic_label
 
 SEARCH_LIMIT = 5
 BUTTON_LABEL_LIMIT = 60
@@ -41,6 +42,18 @@ class FactCommands:
                     "ja": "ランダムな出来事を一つ（トピックやIDの指定も可）。",
                 },
                 "/alliance fact lend-lease",
+                params=(
+                    Param(
+                        "topic",
+                        "string",
+                        {
+                            "en": "A topic, or a fact's id (leave empty for any fact).",
+                            "ja": "トピック、または出来事のID（空欄ならランダム）。",
+                        },
+                        style="rest",
+                        autocomplete="fact",
+                    ),
+                ),
             ),
             Command(
                 "today",
@@ -58,6 +71,18 @@ class FactCommands:
                 "on <date>",
                 {"en": "The anniversaries of a given day.", "ja": "指定した日の出来事を表示。"},
                 "/alliance on June 22",
+                params=(
+                    Param(
+                        "date",
+                        "string",
+                        {
+                            "en": "A month and day: 06-22, June 22, 22 June or 6月22日.",
+                            "ja": "月と日（06-22、June 22、6月22日 など）。",
+                        },
+                        style="rest",
+                        required=True,
+                    ),
+                ),
             ),
             Command(
                 "search",
@@ -68,6 +93,18 @@ class FactCommands:
                     "ja": f"言葉で検索し、上位{SEARCH_LIMIT}件を日付とID付きで表示。",
                 },
                 "/alliance search Hopkins Moscow",
+                params=(
+                    Param(
+                        "query",
+                        "string",
+                        {
+                            "en": "Words to look for, in English or Japanese.",
+                            "ja": "検索する言葉（英語または日本語）。",
+                        },
+                        style="rest",
+                        required=True,
+                    ),
+                ),
             ),
             Command(
                 "help",
@@ -75,9 +112,26 @@ class FactCommands:
                 "help",
                 {"en": "This list.", "ja": "この一覧を表示。"},
                 "/alliance help",
+                private=True,
             ),
         ):
             router.register(command)
+
+    def completions(self) -> tuple[Choice, ...]:
+        """What ``fact`` accepts, for autocomplete: every topic, then every fact (its id,
+        shown with its title and year), in the store's order."""
+        facts = tuple(
+            Choice(
+                fact.id,
+                {
+                    lang: shorten(f"{fact.title.get(lang)} ({fact.date.year})", MAX_CHOICE_TEXT)
+                    for lang in LANGUAGES
+                },
+            )
+            for fact in self._store.facts
+            if len(fact.id) <= MAX_CHOICE_TEXT
+        )
+        return topic_choices() + facts
 
     # -- fact ------------------------------------------------------------------------------
 
@@ -181,9 +235,10 @@ class FactCommands:
     # -- help --------------------------------------------------------------------------
 
     async def help(self, context: CommandContext, args: str, lang: Lang) -> Reply:
+        # Generated from the same declarations an adapter builds its command tree from.
         fields = tuple(
-            Field(f"/alliance {command.usage}", f"{command.summary[lang]}\n`{command.example}`")
-            for command in self._router.commands
+            Field(f"/alliance {spec.usage}", f"{spec.summary[lang]}\n`{spec.example}`")
+            for spec in self._router.specs()
         )
         topics = ", ".join(TOPICS)
         return Reply(

@@ -115,6 +115,43 @@ _STRINGS: dict[str, dict[Lang, str]] = {
         "en": "`/alliance {name}` takes no arguments; try just `/alliance {name}`.",
         "ja": "`/alliance {name}` に引数は不要です。`/alliance {name}` だけを送ってください。",
     },
+    # Typed parameters (bot/core/params.py) and the router's own checks.
+    "err_param_integer": {
+        "en": "`{name}` is a whole number from {min} to {max}; “{value}” is not one.",
+        "ja": "`{name}` には{min}〜{max}の整数を指定してください。「{value}」は使えません。",
+    },
+    "err_param_integer_from": {
+        "en": "`{name}` is a whole number from {min}; “{value}” is not one.",
+        "ja": "`{name}` には{min}以上の整数を指定してください。「{value}」は使えません。",
+    },
+    "err_param_choice": {
+        "en": "`{name}` is one of {values}; “{value}” is not one of those.",
+        "ja": "`{name}` には {values} のいずれかを指定してください。「{value}」は使えません。",
+    },
+    "err_param_boolean": {
+        "en": "`{name}` is on or off; “{value}” is neither.",
+        "ja": "`{name}` には on か off を指定してください。「{value}」は使えません。",
+    },
+    "err_param_string": {
+        "en": "“{value}” is not a value `{name}` accepts.",
+        "ja": "「{value}」は `{name}` に指定できません。",
+    },
+    "err_server_only": {
+        "en": "`/alliance {name}` works only in a server channel, not in a direct message.",
+        "ja": "`/alliance {name}` はサーバーのチャンネルでのみ使えます（ダイレクトメッセージでは使えません）。",
+    },
+    "cooldown_user": {
+        "en": "You are sending commands too quickly; try again in {seconds} s.",
+        "ja": "コマンドの送信が速すぎます。{seconds}秒後にもう一度お試しください。",
+    },
+    "cooldown_channel": {
+        "en": "This channel is sending commands too quickly; try again in {seconds} s.",
+        "ja": "このチャンネルでのコマンドが多すぎます。{seconds}秒後にもう一度お試しください。",
+    },
+    "cooldown_quiz": {
+        "en": "Quizzes were started here recently; the next one can start in {minutes} min.",
+        "ja": "このチャンネルでは最近クイズが開始されました。次のクイズは{minutes}分後に開始できます。",
+    },
     "daily_footer": {
         "en": "Daily post · /alliance subscription shows the settings",
         "ja": "毎日の投稿 · 設定は /alliance subscription で確認できます",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.i18n import Lang
+from bot.core.params import Choice
 
 TOPICS: dict[str, dict[Lang, str]] = {
     "prelude": {"en": "Prelude 1939–41", "ja": "前史（1939〜41年）"},
@@ -34,3 +35,8 @@ def find_topic(text: str) -> str | None:
             if wanted == label.casefold().replace(" ", "-"):
                 return slug
     return None
+
+
+def topic_choices() -> tuple[Choice, ...]:
+    """Every topic as a choice (its slug, labelled in each language), for autocomplete."""
+    return tuple(Choice(slug, dict(labels)) for slug, labels in TOPICS.items())

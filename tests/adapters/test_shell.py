@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -176,3 +177,27 @@ def test_a_quiz_in_the_shell_with_two_players(config: Path) -> None:
     assert "** Quiz stats — bob **" in out
     assert "/1)" in out.split("** Quiz stats — bob **")[1]  # bob's second "b" did not count
     assert "Source: " in out.split("** Answer: ")[1]
+
+
+def test_shell_help_lists_the_bot_commands_from_their_specs(config: Path) -> None:
+    result = shell(config, ":help\n")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert ":click N" in out and "Bot commands" in out
+    for usage in ("fact [topic|id]", "quiz start [questions N] [topic] [difficulty]", "quiz stop"):
+        assert f"  /alliance {usage}" in out
+
+
+def test_a_flooding_user_gets_a_private_notice_and_others_are_answered(
+    config: Path, tmp_path: Path
+) -> None:
+    limits = "\n[limits]\nuser_burst = 3\nuser_per_minute = 1\n"
+    config.write_text(config.read_text(encoding="utf-8") + limits, encoding="utf-8")
+    script = "/alliance on 22 June\n" * 6 + ":user bob\n/alliance on 22 June\n"
+    result = shell(config, script)
+    assert result.returncode == 0, result.stderr
+    you, bob = result.stdout.split("Now speaking as bob.")
+    assert you.count("** On 22 June in alliance history **") == 3
+    assert you.count("── #general (only you can see this) ──") == 3
+    assert len(re.findall(r"too quickly; try again in \d+ s", you)) == 3
+    assert "try again in" not in bob and "** On 22 June in alliance history **" in bob

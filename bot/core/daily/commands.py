@@ -16,7 +16,8 @@ from bot.core.daily.model import DeliveryRecord, Subscription
 from bot.core.daily.schedule import spread_second
 from bot.core.daily.stores import DeliveryStore, SubscriptionStore
 from bot.core.dates import FactDate
-from bot.core.i18n import Lang, describe_problem, parse_language, t, t_rich
+from bot.core.i18n import LANGUAGES, Lang, describe_problem, parse_language, t, t_rich
+from bot.core.params import Choice, Param
 from bot.core.replies import Field, Reply
 from bot.core.rich import user_text
 
@@ -81,12 +82,14 @@ def parse_time(value: str) -> tuple[int, int] | None:
 def parse_subscribe_args(args: str, defaults: SubscribeOptions, lang: Lang) -> SubscribeOptions:
     """Read ``[time HH:MM] [timezone Area/City] [language en|ja] [question on|off]``, any order.
 
-    ``key value``, ``key=value`` and bare values (recognised by their shape) all work.
+    ``key value``, ``key=value`` and bare values (recognised by their shape) all work. The
+    word after a key is its value whatever it says, and ``=`` separates only after a key, so
+    a value (``Asia/Tokyo=time=23:00``) cannot set another option.
     """
     hour, minute = defaults.hour, defaults.minute
     zone, language = defaults.timezone, defaults.language
     question = defaults.daily_question
-    words = args.replace("=", " ").split()
+    words = _split_options(args)
     index = 0
     while index < len(words):
         word = words[index]
@@ -132,6 +135,65 @@ def parse_subscribe_args(args: str, defaults: SubscribeOptions, lang: Lang) -> S
     return SubscribeOptions(hour, minute, zone, language, question)
 
 
+def _split_options(args: str) -> list[str]:
+    """Words, with ``key=value`` split in two when ``key`` is an option name."""
+    words: list[str] = []
+    for word in args.split():
+        key, equals, value = word.partition("=")
+        if equals and key.lower() in _OPTION_NAMES:
+            words.extend(part for part in (key, value) if part)
+        else:
+            words.append(word)
+    return words
+
+
+def subscribe_params() -> tuple[Param, ...]:
+    """``subscribe``'s options, as issue 11 names them for Discord."""
+    languages = (
+        Choice("en", {"en": "English", "ja": "英語"}),
+        Choice("ja", {"en": "Japanese", "ja": "日本語"}),
+    )
+    return (
+        Param(
+            "time",
+            "string",
+            {
+                "en": "Local time of the daily post, HH:MM (24-hour).",
+                "ja": "投稿する時刻（24時間制 HH:MM）。",
+            },
+            style="keyword",
+        ),
+        Param(
+            "timezone",
+            "string",
+            {
+                "en": "IANA time zone, e.g. Asia/Tokyo.",
+                "ja": "タイムゾーン（IANA名、例: Asia/Tokyo）。",
+            },
+            style="keyword",
+            autocomplete="timezone",
+        ),
+        Param(
+            "language",
+            "choice",
+            {"en": "Language of the daily post.", "ja": "投稿の言語。"},
+            style="keyword",
+            choices=languages,
+        ),
+        Param(
+            "question",
+            "boolean",
+            {"en": "Add a question of the day to the post.", "ja": "投稿に今日の問題を付ける。"},
+            style="keyword",
+        ),
+    )
+
+
+def zone_choices() -> tuple[Choice, ...]:
+    """Every IANA zone as a choice, for autocomplete."""
+    return tuple(Choice(name, dict.fromkeys(LANGUAGES, name)) for name in zone_names())
+
+
 def _guess_option(value: str) -> str | None:
     if _TIME.match(value) or value[:1].isdigit():
         return "time"
@@ -169,6 +231,10 @@ class SubscriptionCommands:
                     "ja": "（管理者）毎日決まった時刻にこのチャンネルへ記念日を投稿。",
                 },
                 "/alliance subscribe time 08:30 timezone Asia/Tokyo language ja",
+                params=subscribe_params(),
+                slow=True,
+                server_only=True,
+                admin_only=True,
             ),
             Command(
                 "unsubscribe",
@@ -179,6 +245,9 @@ class SubscriptionCommands:
                     "ja": "（管理者）このチャンネルへの毎日の投稿を停止。",
                 },
                 "/alliance unsubscribe",
+                slow=True,
+                server_only=True,
+                admin_only=True,
             ),
             Command(
                 "subscription",
@@ -189,6 +258,8 @@ class SubscriptionCommands:
                     "ja": "このチャンネルの毎日の投稿の設定・次回・前回の配信を表示。",
                 },
                 "/alliance subscription",
+                slow=True,
+                server_only=True,
             ),
         ):
             router.register(command)

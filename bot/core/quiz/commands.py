@@ -12,6 +12,7 @@ from bot.core.context import ChannelKey, CommandContext
 from bot.core.daily.model import Subscription
 from bot.core.facts import Difficulty
 from bot.core.i18n import Lang, t, t_rich
+from bot.core.params import Choice, Param
 from bot.core.quiz.daily_question import DailyQuestion, day_out_now, names_question
 from bot.core.quiz.manager import QuizManager
 from bot.core.quiz.store import QuizStore
@@ -32,34 +33,75 @@ def is_small_number(text: str) -> bool:
     return text.isascii() and text.isdecimal() and len(text) <= 9
 
 
+def quiz_start_params(maximum: int) -> tuple[Param, ...]:
+    """``quiz start``'s options, as issue 11 names them for Discord."""
+    return (
+        Param(
+            "questions",
+            "integer",
+            {"en": "How many questions.", "ja": "問題の数。"},
+            style="keyword",
+            min_value=1,
+            max_value=maximum,
+        ),
+        Param(
+            "topic",
+            "string",
+            {"en": "Only questions on this topic.", "ja": "このトピックの問題だけを出題。"},
+            style="keyword",
+            autocomplete="topic",
+        ),
+        Param(
+            "difficulty",
+            "choice",
+            {"en": "How hard the questions are.", "ja": "問題の難易度。"},
+            style="keyword",
+            choices=(
+                Choice("easy", {"en": "Easy", "ja": "やさしい"}),
+                Choice("medium", {"en": "Medium", "ja": "ふつう"}),
+                Choice("hard", {"en": "Hard", "ja": "むずかしい"}),
+            ),
+        ),
+    )
+
+
 def parse_quiz_options(
     args: list[str], default: int, maximum: int, lang: Lang
 ) -> tuple[int, str | None, Difficulty | None]:
-    """``[questions N] [topic] [difficulty]`` in any order; a bare number is N."""
+    """``[questions N] [topic] [difficulty]`` in any order; a bare number is N, and each may
+    be named (``topic lend-lease``, ``difficulty easy``), as the typed options' command line
+    writes them: the word after a name is that option's value, whatever it says."""
+    questions, _topic, difficulties = quiz_start_params(maximum)
+
+    def refused(value: str) -> UsageError:
+        topics = ", ".join(TOPICS)
+        return UsageError(
+            t_rich("quiz_bad_args", lang, max=maximum, topics=topics, value=user_text(value[:40]))
+        )
+
     count, topic, difficulty = default, None, None
     words = list(args)
     while words:
         word = words.pop(0)
         lowered = word.lower()
         if lowered in {"questions", "question", "q", "n"} and words:
-            word = words.pop(0)
-            lowered = word.lower()
-        if is_small_number(lowered) and 1 <= int(lowered) <= maximum:
+            count = questions.read_integer(words.pop(0), lang)
+        elif lowered == "topic" and words:
+            value = words.pop(0)
+            if (found := find_topic(value)) is None:
+                raise refused(value)
+            topic = found
+        elif lowered == "difficulty" and words:
+            chosen = difficulties.read_choice(words.pop(0), lang)
+            difficulty = next(level for level in _DIFFICULTIES if level == chosen)
+        elif is_small_number(lowered) and 1 <= int(lowered) <= maximum:
             count = int(lowered)
         elif lowered in _DIFFICULTIES:
             difficulty = _DIFFICULTIES[_DIFFICULTIES.index(lowered)]
         elif (found := find_topic(word)) is not None:
             topic = found
         else:
-            raise UsageError(
-                t_rich(
-                    "quiz_bad_args",
-                    lang,
-                    max=maximum,
-                    topics=", ".join(TOPICS),
-                    value=user_text(word[:40]),
-                )
-            )
+            raise refused(word)
     return count, topic, difficulty
 
 
@@ -94,6 +136,36 @@ class QuizCommands:
                     f"最大{settings.max_questions}問）。正解は500〜1000点、早いほど高得点。",
                 },
                 "/alliance quiz start questions 10 lend-lease easy",
+                subcommands=(
+                    Command(
+                        "start",
+                        self.quiz_start,
+                        "quiz start [questions N] [topic] [difficulty]",
+                        {
+                            "en": "Start a quiz in this channel.",
+                            "ja": "このチャンネルでクイズを開始。",
+                        },
+                        "/alliance quiz start questions 10 lend-lease easy",
+                        params=quiz_start_params(settings.max_questions),
+                        slow=True,
+                        server_only=True,
+                    ),
+                    Command(
+                        "stop",
+                        self.quiz_stop,
+                        "quiz stop",
+                        {
+                            "en": "(The starter or an admin) End the quiz and show the scores.",
+                            "ja": "（開始した人か管理者）クイズを終了して結果を表示。",
+                        },
+                        "/alliance quiz stop",
+                        slow=True,
+                        server_only=True,
+                    ),
+                ),
+                # Its own handler takes the answer buttons' actions (``quiz answer …``).
+                slow=True,
+                server_only=True,
             ),
             Command(
                 "leaderboard",
@@ -104,6 +176,16 @@ class QuizCommands:
                     "ja": "このサーバーの合計得点ランキング（ゲーム数・正答率つき）。",
                 },
                 "/alliance leaderboard",
+                params=(
+                    Param(
+                        "page",
+                        "integer",
+                        {"en": "Which page (10 players each).", "ja": "ページ（1ページ10人）。"},
+                        min_value=1,
+                    ),
+                ),
+                slow=True,
+                server_only=True,
             ),
             Command(
                 "stats",
@@ -114,6 +196,19 @@ class QuizCommands:
                     "ja": "クイズの合計・正答率・得意トピック・連続回答日数。",
                 },
                 "/alliance stats",
+                params=(
+                    Param(
+                        "user",
+                        "string",
+                        {
+                            "en": "Whose stats (a mention or a name); yours if empty.",
+                            "ja": "誰の成績か（メンションまたは名前）。空欄なら自分。",
+                        },
+                        style="rest",
+                    ),
+                ),
+                slow=True,
+                server_only=True,
             ),
             Command(
                 "forget-me",
@@ -124,22 +219,31 @@ class QuizCommands:
                     "ja": "このサーバーでのあなたのクイズのデータを削除（確認あり）。",
                 },
                 "/alliance forget-me",
+                private=True,
+                slow=True,
+                server_only=True,
             ),
         ):
             router.register(command)
         router.add_listener(self.on_message)
 
+    async def quiz_start(self, context: CommandContext, args: str, lang: Lang) -> Reply:
+        settings = self._manager.settings
+        count, topic, difficulty = parse_quiz_options(
+            args.split(), settings.default_questions, settings.max_questions, lang
+        )
+        return await self._manager.start(context, count, topic, difficulty, lang)
+
+    async def quiz_stop(self, context: CommandContext, args: str, lang: Lang) -> Reply:
+        if args:
+            raise UsageError(t("quiz_usage", lang))
+        return await self._manager.stop(context, lang)
+
     async def quiz(self, context: CommandContext, args: str, lang: Lang) -> Reply:
+        """``quiz answer …`` and ``quiz daily …`` (button actions); ``start`` and ``stop``
+        are subcommands the router sends to their own handlers."""
         words = args.split()
         action = words[0].lower() if words else ""
-        settings = self._manager.settings
-        if action == "start":
-            count, topic, difficulty = parse_quiz_options(
-                words[1:], settings.default_questions, settings.max_questions, lang
-            )
-            return await self._manager.start(context, count, topic, difficulty, lang)
-        if action == "stop" and len(words) == 1:
-            return await self._manager.stop(context, lang)
         if action == "answer" and len(words) == 4 and all(is_small_number(w) for w in words[1:]):
             game_id, index, choice = (int(w) for w in words[1:])
             return await self._manager.answer(context, game_id, index, choice, lang)
