@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.rich import RichText
+from bot.core.rich import RichText, render_plain
 
 
 class UsageError(Exception):
@@ -13,5 +13,5 @@ class UsageError(Exception):
     """
 
     def __init__(self, message: RichText) -> None:
-        super().__init__("usage error")
+        super().__init__(render_plain(message))
         self.message = message

@@ -99,6 +99,10 @@ class Text:
     def __bool__(self) -> bool:
         return not is_blank(self)
 
+    def __contains__(self, shown: str) -> bool:
+        """Whether ``shown`` is part of what the text reads as (its plain rendering)."""
+        return shown in render_plain(self)
+
     def __str__(self) -> str:
         raise TypeError("render a Text with render_plain/render_discord/render_slack")
 
