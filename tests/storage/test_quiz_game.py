@@ -204,7 +204,7 @@ async def test_a_whole_game_with_buttons_typed_answers_timers_and_scores(table: 
     assert table.clock.next_due() is None  # no timer outlives its quiz
 
     leaderboard = await table.say("zed", "/alliance leaderboard")
-    names = [field.name for field in leaderboard.fields]
+    names = [render_plain(field.name) for field in leaderboard.fields]
     assert names == ["1. alice", "2. bob", "3. carol"]
     assert "3000 points · 1 game(s) · 100% right" in leaderboard.fields[0].value
     assert "0% right" in leaderboard.fields[2].value
@@ -353,7 +353,7 @@ async def test_forget_me_during_a_quiz_also_leaves_its_scoreboard(table: Table) 
     assert [render_plain(field.name) for field in board.fields] == ["🥇 bob"]
     assert "alice" not in reveal.fields[0].value + (reveal.footer or "")
     leaders = await table.say("zed", "leaderboard")
-    assert [field.name for field in leaders.fields] == ["1. bob"]
+    assert [render_plain(field.name) for field in leaders.fields] == ["1. bob"]
 
 
 async def test_the_daily_question_keeps_a_streak(table: Table) -> None:
