@@ -28,14 +28,18 @@ from bot.core.fact_commands import FactCommands
 from bot.core.fact_loading import load_fact_store
 from bot.core.fact_store import FactStore
 from bot.core.ports import ChatPort
+from bot.core.preferences import PreferenceResolver
 from bot.core.quiz.bank import QuestionBank
 from bot.core.quiz.commands import QuizCommands
 from bot.core.quiz.daily_question import DailyQuestion
 from bot.core.quiz.manager import QuizManager, QuizSettings
+from bot.core.settings import SettingsStore
+from bot.core.settings_commands import SettingsCommands
 from bot.core.topics import topic_choices
 from bot.storage.database import Database, open_database
 from bot.storage.deliveries import DeliveryRepository
 from bot.storage.quiz import QuizRepository
+from bot.storage.settings import SettingsRepository
 from bot.storage.subscriptions import SubscriptionRepository
 
 log = logging.getLogger(__name__)
@@ -71,6 +75,7 @@ class Core:
     quiz: QuizManager
     retention: Retention
     subscriptions: SubscriptionStore
+    preferences: SettingsStore
 
 
 def worker_id() -> str:
@@ -108,9 +113,12 @@ def cooldown_settings(limits: LimitsSection) -> CooldownSettings:
     )
 
 
-def build_router(settings: Settings) -> CommandRouter:
-    """An empty router with the configured language and cooldowns."""
-    return CommandRouter(settings.bot.language, Cooldowns(cooldown_settings(settings.limits)))
+def build_router(settings: Settings, resolver: PreferenceResolver | None = None) -> CommandRouter:
+    """An empty router with the configured language and cooldowns, resolving each caller's
+    language and zone with ``resolver``."""
+    return CommandRouter(
+        settings.bot.language, Cooldowns(cooldown_settings(settings.limits)), resolver=resolver
+    )
 
 
 @asynccontextmanager
@@ -145,7 +153,11 @@ async def running_core(
             daily_question,
         )
         quiz = QuizManager(bank, quiz_repository, clock, ports, quiz_settings(settings), me, rng)
-        router = build_router(settings)
+        preferences = SettingsRepository(database)
+        resolver = PreferenceResolver(
+            settings.bot.language, settings.timezone, preferences, subscriptions.get
+        )
+        router = build_router(settings, resolver)
         fact_commands = FactCommands(store, rng)
         fact_commands.register(router)
         # Autocomplete candidates, built once: the facts and zones do not change while running.
@@ -158,9 +170,24 @@ async def running_core(
         SubscriptionCommands(
             subscriptions, deliveries, defaults, settings.daily.spread_seconds
         ).register(router)
-        QuizCommands(quiz, quiz_repository, daily_question, subscriptions.get).register(router)
+        QuizCommands(
+            quiz, quiz_repository, daily_question, subscriptions.get, preferences
+        ).register(router)
+        SettingsCommands(
+            preferences, resolver, settings.quiz.default_questions, settings.quiz.max_questions
+        ).register(router)
         try:
             retention = Retention(settings.retention, deliveries, quiz_repository)
-            yield Core(settings, store, database, router, poster, quiz, retention, subscriptions)
+            yield Core(
+                settings,
+                store,
+                database,
+                router,
+                poster,
+                quiz,
+                retention,
+                subscriptions,
+                preferences,
+            )
         finally:
             await quiz.close()

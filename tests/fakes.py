@@ -46,7 +46,9 @@ class FakeChatPort:
         if pending:
             raise pending.pop(0)
         self.posts.append(RecordedPost(target, reply, key))
-        return MessageHandle(self.platform, target.channel_id, str(len(self.posts)))
+        return MessageHandle(
+            self.platform, target.channel_id, str(len(self.posts)), target.thread_id
+        )
 
     async def edit(self, handle: MessageHandle, reply: Reply) -> None:
         """Record the edit and change the stored post, as the platform would."""

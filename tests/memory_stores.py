@@ -9,6 +9,7 @@ from datetime import datetime
 
 from bot.core.context import ChannelKey
 from bot.core.daily.model import DeliveryRecord, Subscription
+from bot.core.settings import DIRECT_TENANT, StoredPreferences, TenantSettings, UserSettings
 
 
 class MemorySubscriptions:
@@ -63,3 +64,46 @@ class MemoryDeliveryRecords:
 
     async def last_for(self, channel: ChannelKey) -> DeliveryRecord | None:
         return self.last.get(channel)
+
+
+class MemorySettings:
+    """SettingsStore in two dicts; settings saved all-None are removed, as in the tables."""
+
+    def __init__(self) -> None:
+        self.tenants: dict[tuple[str, str], TenantSettings] = {}
+        self.users: dict[tuple[str, str, str], UserSettings] = {}
+        self.reads = 0
+
+    async def tenant_settings(self, platform: str, tenant: str) -> TenantSettings:
+        self.reads += 1
+        return self.tenants.get((platform, tenant), TenantSettings(platform, tenant))
+
+    async def save_tenant_settings(
+        self, settings: TenantSettings, updated_by: str, now: datetime
+    ) -> None:
+        key = (settings.platform, settings.tenant)
+        if settings.is_empty:
+            self.tenants.pop(key, None)
+        else:
+            self.tenants[key] = settings
+
+    async def user_settings(self, platform: str, tenant: str, user_id: str) -> UserSettings:
+        self.reads += 1
+        return self.users.get((platform, tenant, user_id), UserSettings(platform, tenant, user_id))
+
+    async def save_user_settings(self, settings: UserSettings, now: datetime) -> None:
+        key = (settings.platform, settings.tenant, settings.user_id)
+        if settings.is_empty:
+            self.users.pop(key, None)
+        else:
+            self.users[key] = settings
+
+    async def preferences(self, platform: str, tenant: str, user_id: str) -> StoredPreferences:
+        self.reads += 1
+        return StoredPreferences(
+            self.tenants.get((platform, tenant), TenantSettings(platform, tenant)),
+            self.users.get((platform, tenant, user_id), UserSettings(platform, tenant, user_id)),
+            self.users.get(
+                (platform, DIRECT_TENANT, user_id), UserSettings(platform, DIRECT_TENANT, user_id)
+            ),
+        )

@@ -134,8 +134,14 @@ def command_lines(core: Core) -> list[str]:
 @pytest.fixture
 async def core() -> AsyncIterator[Core]:
     with tempfile.TemporaryDirectory() as folder:
+        # Hundreds of commands through one channel at one instant: the channel's cooldown
+        # would (rightly) refuse most of them, so it is off here (tests/core/test_cooldowns.py).
+        limits_off = {"user_per_minute": 0, "channel_per_minute": 0, "quiz_starts_per_hour": 0}
         config = Settings.model_validate(
-            {"bot": {"facts_dir": str(shipped_facts_dir()), "data_dir": folder}}
+            {
+                "bot": {"facts_dir": str(shipped_facts_dir()), "data_dir": folder},
+                "limits": limits_off,
+            }
         )
         port = FakeChatPort(platform="discord")
         async with running_core(config, {port.platform: port}, SimulatedClock(START)) as built:

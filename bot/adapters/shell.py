@@ -48,7 +48,9 @@ Shell commands:
   /alliance help          the bot's own commands
   :user NAME [--admin]    speak as another user (admins may subscribe channels)
   :channel NAME           move to another channel
-  :lang en|ja             switch the reply language
+  :thread NAME            move to a thread of the current channel
+  :dm                     move to a DM between the current user and the bot
+  :lang en|ja             switch the locale (a user's own language setting wins)
   :time ISO8601           jump the clock forward to a moment (fires what falls due)
   :wait SECONDS           jump the clock forward (also 90s, 5m, 2h, 1d)
   :click N                press button N of the last message with buttons here
@@ -78,9 +80,30 @@ def parse_duration(text: str) -> float | None:
     return float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
 
 
-def render_text(reply: Reply, channel: str, lang: Lang = "en") -> str:
+# Where the terminal keys its messages ("places"): a channel by its name, a thread as
+# "channel/thread", a DM as "@dm-" and the user's id; :channel and :thread refuse names with
+# "/" or a leading "@", so the three cannot be confused.
+DM_PREFIX = "@dm-"
+THREAD_SEPARATOR = "/"
+
+
+def place_label(place: str) -> str:
+    """How the terminal names a place: ``#general``, ``#general › trivia``, ``DM @alice``."""
+    if place.startswith(DM_PREFIX):
+        return f"DM @{place.removeprefix(DM_PREFIX)}"
+    channel, _, thread = place.partition(THREAD_SEPARATOR)
+    return f"#{channel} › {thread}" if thread else f"#{channel}"
+
+
+def target_place(target: PostTarget) -> str:
+    """The place a post goes to: its thread if it has one (a thread's id is its place)."""
+    return target.thread_id or target.channel_id
+
+
+def render_text(reply: Reply, place: str, lang: Lang = "en") -> str:
     """A reply as readable terminal text, its labels in ``lang``."""
-    lines = [f"── #{channel} " + ("(only you can see this) " if reply.ephemeral else "") + "──"]
+    header = f"── {place_label(place)} "
+    lines = [header + ("(only you can see this) " if reply.ephemeral else "") + "──"]
     if reply.title:
         lines.append(f"** {render_plain(reply.title)} **")
     if reply.body:
@@ -158,14 +181,17 @@ class ShellTerminal:
         return True
 
     async def post(self, target: PostTarget, reply: Reply, key: str) -> MessageHandle:
-        return self.show(reply, target.channel_name)
+        shown = self.show(reply, target_place(target))
+        # As a platform's handle does, this one names the channel and the thread.
+        return MessageHandle(PLATFORM, target.channel_id, shown.message_id, target.thread_id)
 
     async def edit(self, handle: MessageHandle, reply: Reply) -> None:
         # A terminal cannot change what it printed: show the new version, marked as such.
         # The message keeps its number, and its buttons are now the new version's.
-        self._remember(handle.channel_id, int(handle.message_id), reply.buttons)
-        self.say(f"(message {handle.message_id} in #{handle.channel_id} edited:)")
-        print(render_text(reply, handle.channel_id, self.lang), file=self._out, flush=True)
+        place = handle.thread_id or handle.channel_id
+        self._remember(place, int(handle.message_id), reply.buttons)
+        self.say(f"(message {handle.message_id} in {place_label(place)} edited:)")
+        print(render_text(reply, place, self.lang), file=self._out, flush=True)
 
     async def was_posted(self, target: PostTarget, key: str) -> bool:
         # A terminal keeps no history the next process could consult.
@@ -191,11 +217,34 @@ class ShellMentions:
 
 @dataclass(frozen=True)
 class Speaker:
-    """Who is typing, where, and in which language."""
+    """Who is typing, where, and in which language (the locale a platform would report).
+    ``thread``: in that thread of ``channel``; ``direct``: in a DM with the bot (whoever
+    the user is: each user has their own)."""
 
     user: User
     channel: str
     lang: Lang
+    thread: str | None = None
+    direct: bool = False
+
+    @property
+    def place(self) -> str:
+        """Where the speaker is, as the terminal keys its messages."""
+        if self.direct:
+            return DM_PREFIX + self.user.id
+        if self.thread:
+            return f"{self.channel}{THREAD_SEPARATOR}{self.thread}"
+        return self.channel
+
+    def conversation(self) -> Channel:
+        """The speaker's place as the core's channel model has it."""
+        if self.direct:
+            return Channel(PLATFORM, "", self.place, f"@{self.user.name}", kind="dm")
+        if self.thread:
+            return Channel(
+                PLATFORM, TENANT, self.place, self.thread, kind="thread", parent_id=self.channel
+            )
+        return Channel(PLATFORM, TENANT, self.channel, self.channel)
 
 
 class ShellAdapter:
@@ -225,7 +274,7 @@ class ShellAdapter:
 
     @property
     def prompt(self) -> str:
-        return f"#{self._speaker.channel} {self._speaker.user.name}> "
+        return f"{place_label(self._speaker.place)} {self._speaker.user.name}> "
 
     def say(self, text: str) -> None:
         self._terminal.say(text)
@@ -238,13 +287,14 @@ class ShellAdapter:
             self._terminal.show(reply, channel)
 
     def _context(self) -> CommandContext:
+        # Only what a platform would say: the user's locale, no zone. The router finds the
+        # zone (and the language the user chose) in the stored settings.
         speaker = self._speaker
         return CommandContext(
             user=speaker.user,
-            channel=Channel(PLATFORM, TENANT, speaker.channel, speaker.channel),
+            channel=speaker.conversation(),
             locale=speaker.lang,
             now=self._clock.now(),
-            timezone=self._core.settings.timezone,
             mentions=self._mentions,
         )
 
@@ -255,7 +305,7 @@ class ShellAdapter:
         if pressed is not None and reply.replaces_original:
             await self._terminal.edit(pressed, reply)
         else:
-            self.post(reply, self._speaker.channel)
+            self.post(reply, self._speaker.place)
 
     async def handle_line(self, line: str) -> bool:
         """Process one input line; False means the user asked to quit."""
@@ -289,7 +339,7 @@ class ShellAdapter:
             # A chat message: the core answers only if it was meant for it (a quiz answer).
             reply = await self._core.router.handle_message(self._context(), text)
             if reply is not None:
-                self.post(reply, self._speaker.channel)
+                self.post(reply, self._speaker.place)
         return True
 
     async def _meta(self, text: str) -> bool:
@@ -304,11 +354,24 @@ class ShellAdapter:
                 self._set_user(args)
             case "channel":
                 channel = args.lstrip("#").strip()
-                if not channel or " " in channel:
+                if not _is_place_name(channel):
                     self.say("Usage: :channel NAME (one word, e.g. :channel history-club)")
                 else:
-                    self._speaker = replace(self._speaker, channel=channel)
+                    self._speaker = replace(
+                        self._speaker, channel=channel, thread=None, direct=False
+                    )
                     self.say(f"Now in #{channel}.")
+            case "thread":
+                self._enter_thread(args.strip())
+            case "dm":
+                if args:
+                    self.say("Usage: :dm (a DM between the current user and the bot)")
+                else:
+                    self._speaker = replace(self._speaker, thread=None, direct=True)
+                    self.say(
+                        f"Now in a DM with the bot as {self._speaker.user.name} "
+                        f"(:channel NAME goes back to a server channel)."
+                    )
             case "lang":
                 lang = parse_language(args)
                 if lang is None:
@@ -326,6 +389,17 @@ class ShellAdapter:
             case _:
                 self.say(f"Unknown shell command ':{name}'. Type :help for the list.")
         return True
+
+    def _enter_thread(self, name: str) -> None:
+        speaker = self._speaker
+        if not _is_place_name(name):
+            self.say("Usage: :thread NAME (one word, e.g. :thread quiz-night)")
+        elif speaker.direct:
+            self.say("Threads are in server channels: :channel NAME first, then :thread NAME.")
+        else:
+            # From inside a thread, a thread of the same channel (threads do not nest).
+            self._speaker = replace(speaker, thread=name)
+            self.say(f"Now in the thread {name} of #{speaker.channel}.")
 
     def _bot_commands(self) -> str:
         """The bot's commands, one line each, from the same specs as its help and Discord's
@@ -406,10 +480,11 @@ class ShellAdapter:
         )
 
     async def _click(self, args: str) -> None:
-        message = self._terminal.message_with_buttons(self._speaker.channel)
-        buttons = self._terminal.buttons_in(self._speaker.channel)
+        place = self._speaker.place
+        message = self._terminal.message_with_buttons(place)
+        buttons = self._terminal.buttons_in(place)
         if message is None or not buttons:
-            self.say(f"No message with buttons in #{self._speaker.channel} yet.")
+            self.say(f"No message with buttons in {place_label(place)} yet.")
             return
         # isdecimal admits only what int() reads ("٣" and "１" too, not "³"), and the length
         # cap keeps int() under its limit on digits.
@@ -453,6 +528,16 @@ class ShellAdapter:
             await asyncio.sleep(TICK_SECONDS)
             async with self._turn:
                 await self._clock.fire_due()
+
+
+def _is_place_name(name: str) -> bool:
+    """One word that cannot be mistaken for a DM or a thread in a place key."""
+    return (
+        bool(name)
+        and " " not in name
+        and THREAD_SEPARATOR not in name
+        and not name.startswith(DM_PREFIX[0])
+    )
 
 
 def default_speaker(name: str, channel: str, lang: Lang) -> Speaker:

@@ -18,12 +18,13 @@ import re
 import unicodedata
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from zoneinfo import ZoneInfo
 
 from bot.core.completion import CompletionSource, rank_choices
 from bot.core.context import CommandContext
 from bot.core.cooldowns import Cooldowns
 from bot.core.errors import UsageError
-from bot.core.i18n import LANGUAGES, Lang, language_for, t, t_rich
+from bot.core.i18n import LANGUAGES, Lang, t, t_rich
 from bot.core.params import (
     MAX_DESCRIPTION,
     AutocompleteSource,
@@ -32,6 +33,7 @@ from bot.core.params import (
     check_name,
     switch_word,
 )
+from bot.core.preferences import PreferenceResolver, Resolved
 from bot.core.replies import Reply, shorten
 from bot.core.rich import RichText, user_text
 
@@ -62,6 +64,8 @@ MAX_SUGGESTIONS = 25
 
 Handler = Callable[[CommandContext, str, Lang], Awaitable[Reply]]
 # Hears plain chat messages (not commands); returns a reply only when the message was for it.
+# It gets the caller's language, but not their zone (``context.zone`` is unresolved): a chat
+# message is about a running game, not a date.
 Listener = Callable[[CommandContext, str, Lang], Awaitable[Reply | None]]
 OptionValue = str | int | bool
 
@@ -230,15 +234,24 @@ class CommandRouter:
     """Dispatches ``/alliance <subcommand> <args>`` to registered commands.
 
     ``cooldowns``: per-user and per-channel limits checked before each command (None: no
-    limits, as in most tests).
+    limits, as in most tests). ``resolver``: the caller's language and zone from the stored
+    settings, resolved before every handler (None: the locale, then the defaults and UTC,
+    as in tests of single commands).
     """
 
-    def __init__(self, default_language: Lang, cooldowns: Cooldowns | None = None) -> None:
-        self._default_language = default_language
+    def __init__(
+        self,
+        default_language: Lang,
+        cooldowns: Cooldowns | None = None,
+        *,
+        resolver: PreferenceResolver | None = None,
+    ) -> None:
+        self._resolver = resolver or PreferenceResolver(default_language, ZoneInfo("UTC"))
         self._cooldowns = cooldowns
         self._commands: dict[str, Command] = {}
         self._ordered: list[Command] = []
-        self._listeners: list[Listener] = []
+        # (listener, whether it hears DMs too)
+        self._listeners: list[tuple[Listener, bool]] = []
         self._completions: dict[AutocompleteSource, CompletionSource] = {}
 
     def register(self, command: Command) -> None:
@@ -251,9 +264,10 @@ class CommandRouter:
             self._commands[name] = command
         self._ordered.append(command)
 
-    def add_listener(self, listener: Listener) -> None:
-        """Offer every plain chat message to ``listener`` (e.g. typed quiz answers)."""
-        self._listeners.append(listener)
+    def add_listener(self, listener: Listener, *, in_direct: bool = False) -> None:
+        """Offer every plain chat message to ``listener`` (e.g. typed quiz answers); those
+        sent in a DM only if ``in_direct``."""
+        self._listeners.append((listener, in_direct))
 
     def add_completion(self, source: AutocompleteSource, candidates: CompletionSource) -> None:
         """Let parameters whose ``autocomplete`` is ``source`` suggest from ``candidates``
@@ -268,9 +282,15 @@ class CommandRouter:
         line = normalize_input(text[: MAX_INPUT_LENGTH * 4])
         if not line or len(line) > MAX_INPUT_LENGTH:
             return None
+        direct = context.channel.is_direct
+        listeners = [listener for listener, hears_dm in self._listeners if hears_dm or not direct]
+        if not listeners:  # nothing to ask: no settings to read either
+            return None
         try:
-            for listener in self._listeners:
-                if (reply := await listener(context, line, lang)) is not None:
+            resolved = await self._resolver.resolve(context, zone=False)
+            lang = resolved.language
+            for listener in listeners:
+                if (reply := await listener(resolved.context, line, lang)) is not None:
                     return reply
         except Exception:
             log.exception("message listener failed")
@@ -359,8 +379,14 @@ class CommandRouter:
         return rank_choices(candidates, query, self.language(context), MAX_SUGGESTIONS)
 
     def language(self, context: CommandContext) -> Lang:
-        """The reply language for this caller."""
-        return language_for(context.locale, self._default_language)
+        """The reply language for this caller without reading their stored settings (the
+        locale, then the default): for autocomplete, and for replies when resolving them
+        failed."""
+        return self._resolver.fallback_language(context)
+
+    async def resolve(self, context: CommandContext) -> Resolved:
+        """The caller's language and zone from their settings, the platform and the config."""
+        return await self._resolver.resolve(context)
 
     async def handle(self, context: CommandContext, text: str) -> Reply:
         """Run a command line and always return a reply; never raises."""
@@ -392,7 +418,8 @@ class CommandRouter:
 
     async def dispatch(self, context: CommandContext, text: str) -> Reply:
         """Run a command line; bad input becomes a friendly reply, bugs propagate."""
-        lang = self.language(context)
+        resolved_caller = await self._resolver.resolve(context)
+        context, lang = resolved_caller.context, resolved_caller.language
         if len(text) > MAX_INPUT_LENGTH * 4:
             return error_reply(
                 t("err_too_long", lang, length=len(text), limit=MAX_INPUT_LENGTH), lang

@@ -37,7 +37,11 @@ class ChannelKey:
 @dataclass(frozen=True)
 class Channel:
     """Where a command was sent. ``tenant`` is the Discord guild or Slack workspace ("" in a
-    DM)."""
+    DM). A thread's ``id`` is the platform's id of the thread (Discord: the thread's own
+    channel id; Slack: the parent message's ``thread_ts``), unique within the tenant, and
+    ``parent_id`` the channel it is in; what is stored per channel (a quiz) is the thread's
+    own, and posts go to the parent with the thread named (:class:`~bot.core.ports.PostTarget`).
+    """
 
     platform: str
     tenant: str
@@ -55,20 +59,41 @@ class Channel:
     def key(self) -> ChannelKey:
         return ChannelKey(self.platform, self.tenant, self.id)
 
+    @property
+    def home(self) -> ChannelKey:
+        """The server channel this conversation is in: a thread's parent, else itself."""
+        if self.kind == "thread" and self.parent_id:
+            return ChannelKey(self.platform, self.tenant, self.parent_id)
+        return self.key
+
 
 @dataclass(frozen=True)
 class CommandContext:
     """Everything a command needs besides its text.
 
-    ``now`` comes from the caller's clock (real, or simulated in the shell and in tests);
-    ``timezone`` is the caller's zone, used for "today". ``mentions`` is the adapter's
-    resolver for its platform's mentions (``<@123>``, ``<@U123|name>``, ``@name``), asked
-    before a command looks a person up by name; None where the platform has none.
+    An adapter fills in only what the platform says: ``locale`` (None when it says nothing,
+    as in Slack slash commands) and ``timezone`` (None unless the platform knows the user's
+    zone). ``now`` comes from the caller's clock (real, or simulated in the shell and in
+    tests). The router resolves the caller's zone from the stored preferences before a
+    handler runs (:class:`bot.core.preferences.PreferenceResolver`), so a handler reads
+    :attr:`zone`, never storage.
+    ``mentions`` is the adapter's resolver for its platform's mentions (``<@123>``,
+    ``<@U123|name>``, ``@name``), asked before a command looks a person up by name; None
+    where the platform has none.
     """
 
     user: User
     channel: Channel
     locale: str | None
     now: datetime
-    timezone: ZoneInfo
+    timezone: ZoneInfo | None = None
     mentions: MentionResolver | None = None
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The caller's zone, used for "today"; set by the router before any handler."""
+        if self.timezone is None:
+            # A handler run without the router, or an adapter bypassing it: a bug, not a
+            # reason to fall back silently on the server's local time.
+            raise RuntimeError("the caller's time zone was not resolved")
+        return self.timezone

@@ -183,7 +183,7 @@ class FactCommands:
     async def today(self, context: CommandContext, args: str, lang: Lang) -> Reply:
         if args:
             raise UsageError(t("err_extra_args", lang, name="today"))
-        local_day = context.now.astimezone(context.timezone).date()
+        local_day = context.now.astimezone(context.zone).date()
         return self._days.reply(local_day, lang)
 
     async def on(self, context: CommandContext, args: str, lang: Lang) -> Reply:
@@ -194,7 +194,7 @@ class FactCommands:
             raise UsageError(t_rich("err_date", lang, arg=user_text(shorten(args, 40))))
         month, day = month_day
         # "N years ago" is counted from the caller's current year.
-        this_year = context.now.astimezone(context.timezone).year
+        this_year = context.now.astimezone(context.zone).year
         return self._days.reply_for_month_day(_same_day_in(this_year, month, day), lang)
 
     # -- search ------------------------------------------------------------------------

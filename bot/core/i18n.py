@@ -10,14 +10,20 @@ Lang = Literal["en", "ja"]
 LANGUAGES: tuple[Lang, ...] = get_args(Lang)
 
 
-def language_for(locale: str | None, default: Lang) -> Lang:
-    """Map a platform locale (``ja``, ``ja-JP``, ``en-US``...) to a reply language."""
+def language_of_locale(locale: str | None) -> Lang | None:
+    """The reply language of a platform locale (``ja``, ``ja-JP``, ``en-US``...), or None
+    for no locale or one in a language the bot does not speak."""
     if locale:
         head = locale.strip().lower().replace("_", "-").split("-", 1)[0]
         for lang in LANGUAGES:
             if head == lang:
                 return lang
-    return default
+    return None
+
+
+def language_for(locale: str | None, default: Lang) -> Lang:
+    """Map a platform locale to a reply language, ``default`` when it names none."""
+    return language_of_locale(locale) or default
 
 
 def parse_language(value: str) -> Lang | None:
@@ -135,10 +141,6 @@ _STRINGS: dict[str, dict[Lang, str]] = {
     "err_param_string": {
         "en": "“{value}” is not a value `{name}` accepts.",
         "ja": "「{value}」は `{name}` に指定できません。",
-    },
-    "err_server_only": {
-        "en": "`/alliance {name}` works only in a server channel, not in a direct message.",
-        "ja": "`/alliance {name}` はサーバーのチャンネルでのみ使えます（ダイレクトメッセージでは使えません）。",
     },
     "cooldown_user": {
         "en": "You are sending commands too quickly; try again in {seconds} s.",
@@ -302,6 +304,10 @@ _STRINGS: dict[str, dict[Lang, str]] = {
         "en": "Your quiz is on: question 1 is in the channel.",
         "ja": "クイズを始めました。第1問をチャンネルに出しました。",
     },
+    "quiz_start_posted_thread": {
+        "en": "Your quiz is on: question 1 is in the thread.",
+        "ja": "クイズを始めました。第1問をスレッドに出しました。",
+    },
     "quiz_start_failed": {
         "en": "The quiz could not post its first question in this channel, so it did not start. Check the bot may post here, then try again.",
         "ja": "このチャンネルに第1問を投稿できなかったため、クイズは始まりませんでした。ボットがここに投稿できるか確かめてから、もう一度お試しください。",
@@ -387,6 +393,68 @@ _STRINGS: dict[str, dict[Lang, str]] = {
     "daily_already": {
         "en": "You have already answered today's question.",
         "ja": "今日の問題にはすでに回答しています。",
+    },
+    "err_server_only": {
+        "en": "`/alliance {name}` works only in a server channel, not in a direct message: what it uses belongs to a server. In a DM you can use fact, today, on, search, help and settings.",
+        "ja": "`/alliance {name}` はサーバーのチャンネルでのみ使えます（ダイレクトメッセージでは使えません）。サーバーごとのデータを使うためです。DMでは fact・today・on・search・help・settings が使えます。",
+    },
+    "settings_title": {"en": "Your settings", "ja": "あなたの設定"},
+    "settings_saved": {"en": "Your settings are saved", "ja": "あなたの設定を保存しました"},
+    "settings_where_server": {
+        "en": "They follow you in every channel and thread of this server. `auto` means your platform's language, then the server's; for the time zone, the channel's daily post, then the server's.",
+        "ja": "このサーバーのすべてのチャンネルとスレッドで使われます。auto にすると、言語はプラットフォームの言語、次にサーバーの設定に従い、タイムゾーンはチャンネルの毎日の投稿、次にサーバーの設定に従います。",
+    },
+    "settings_where_dm": {
+        "en": "Set in a DM, they apply here and in every server where you have not set your own.",
+        "ja": "DMで設定した内容は、DMと、個別に設定していないすべてのサーバーで使われます。",
+    },
+    "settings_usage": {
+        "en": "/alliance settings [language en|ja|auto] [timezone Area/City|auto]",
+        "ja": "/alliance settings [language en|ja|auto] [timezone 地域/都市|auto]",
+    },
+    "settings_field_language": {"en": "Language", "ja": "言語"},
+    "settings_field_timezone": {"en": "Time zone", "ja": "タイムゾーン"},
+    "settings_field_quiz_length": {"en": "Quiz length", "ja": "クイズの問題数"},
+    "settings_yours": {"en": "{value} (your setting)", "ja": "{value}（あなたの設定）"},
+    "settings_auto": {"en": "auto (now {value})", "ja": "自動（現在は {value}）"},
+    "settings_missing_value": {
+        "en": "“{option}” needs a value. Use `{usage}`.",
+        "ja": "「{option}」の値がありません。`{usage}` の形で指定してください。",
+    },
+    "settings_bad_option": {
+        "en": "I don't understand “{value}”. Use `{usage}`.",
+        "ja": "「{value}」は解釈できません。`{usage}` の形で指定してください。",
+    },
+    "settings_bad_language": {
+        "en": "“{value}” is not a language I speak. Use `en`, `ja` or `auto`.",
+        "ja": "「{value}」には対応していません。`en`・`ja`・`auto` のいずれかを指定してください。",
+    },
+    "settings_bad_zone": {
+        "en": "“{value}” is not a time zone I know: use an IANA name like Asia/Tokyo (or `auto`).{suggestions}",
+        "ja": "「{value}」というタイムゾーンはありません。Asia/Tokyo のようなIANA名（または `auto`）を指定してください。{suggestions}",
+    },
+    "settings_bad_length": {
+        "en": "“{value}” is not a quiz length: give a whole number from 1 to {max} (or `auto`).",
+        "ja": "「{value}」は問題数として使えません。1から{max}までの整数（または `auto`）を指定してください。",
+    },
+    "server_settings_admin_only": {
+        "en": "Only server admins (Manage Server or Manage Channels; on Slack, workspace admins) can see and change the server's settings. Your own are in `/alliance settings`.",
+        "ja": "サーバーの設定を表示・変更できるのはサーバー管理者（「サーバー管理」または「チャンネルの管理」権限、Slackではワークスペース管理者）だけです。自分の設定は `/alliance settings` で変更できます。",
+    },
+    "server_settings_title": {"en": "This server's settings", "ja": "このサーバーの設定"},
+    "server_settings_saved": {"en": "Server settings saved", "ja": "サーバーの設定を保存しました"},
+    "server_settings_order": {
+        "en": "Defaults for everyone here. A member's own settings and their platform's language come first; for `today`, a channel's daily-post time zone comes before the server's.",
+        "ja": "このサーバーの全員に適用される既定値です。各メンバー自身の設定とプラットフォームの言語が優先され、today ではチャンネルの毎日の投稿のタイムゾーンがサーバーの設定より優先されます。",
+    },
+    "server_settings_usage": {
+        "en": "/alliance server-settings [language en|ja|auto] [timezone Area/City|auto] [quiz-length N|auto]",
+        "ja": "/alliance server-settings [language en|ja|auto] [timezone 地域/都市|auto] [quiz-length 問題数|auto]",
+    },
+    "server_settings_unset": {"en": "not set (default: {value})", "ja": "未設定（既定: {value}）"},
+    "sub_not_in_thread": {
+        "en": "Daily posts go to a channel, not a thread: use this command in the thread's channel.",
+        "ja": "毎日の投稿はスレッドではなくチャンネルに届きます。スレッドのあるチャンネルでこのコマンドを使ってください。",
     },
     "err_internal_title": {"en": "Something went wrong", "ja": "エラーが発生しました"},
     "err_internal": {

@@ -16,16 +16,23 @@ from bot.core.replies import Reply
 
 @dataclass(frozen=True)
 class PostTarget:
-    """Where to post."""
+    """Where to post: a channel, or a thread in it (``thread_id`` set: Discord posts to the
+    thread's own channel id, Slack to ``channel_id`` with ``thread_ts=thread_id``).
+    ``channel_name`` names the thread when there is one."""
 
     platform: str
     tenant: str
     channel_id: str
     channel_name: str
+    thread_id: str | None = None
 
     @classmethod
-    def of(cls, channel: ChannelKey, name: str) -> PostTarget:
-        return cls(channel.platform, channel.tenant, channel.channel_id, name)
+    def of(cls, channel: ChannelKey, name: str, parent_id: str | None = None) -> PostTarget:
+        """Where to post in ``channel``; with ``parent_id``, ``channel`` is a thread of that
+        channel (as :class:`~bot.core.context.Channel` describes one)."""
+        if parent_id is None:
+            return cls(channel.platform, channel.tenant, channel.channel_id, name)
+        return cls(channel.platform, channel.tenant, parent_id, name, channel.channel_id)
 
 
 @dataclass(frozen=True)
@@ -33,12 +40,14 @@ class MessageHandle:
     """A message the bot posted, as the platform knows it: enough to edit it later.
 
     ``message_id`` is the platform's own id (a Discord snowflake, a Slack ``ts``, a shell
-    sequence number), opaque to the core.
+    sequence number), opaque to the core; ``thread_id`` is the thread it was posted in, as
+    in its :class:`PostTarget`.
     """
 
     platform: str
     channel_id: str
     message_id: str
+    thread_id: str | None = None
 
 
 # The longest idempotency key a post may carry: Discord nonces stop at 25 characters.
@@ -111,7 +120,8 @@ class ChatPort(Protocol):
         :func:`bot.core.post_keys.post_marker` text (Discord: the nonce, and the marker ending
         an embed footer or as a component id; Slack: message metadata) so :meth:`was_posted`
         can find it with :func:`bot.core.post_keys.find_post_key` in the channel's recent
-        history after a crash."""
+        history after a crash. In a thread (``target.thread_id``) the post goes into the
+        thread, and the handle returned names the thread too."""
         ...
 
     async def edit(self, handle: MessageHandle, reply: Reply) -> None:

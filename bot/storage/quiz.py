@@ -97,12 +97,12 @@ def _recorded(row: QuizAnswerRow, channel: ChannelKey) -> RecordedAnswer:
 
 
 def _stored_handle(
-    platform: str, channel_id: str | None, message_id: str | None
+    platform: str, channel_id: str | None, message_id: str | None, thread_id: str | None
 ) -> MessageHandle | None:
-    """The question message's handle as stored (both columns set), or None."""
+    """The question message's handle as stored (channel and message set), or None."""
     if channel_id is None or message_id is None:
         return None
-    return MessageHandle(platform, channel_id, message_id)
+    return MessageHandle(platform, channel_id, message_id, thread_id)
 
 
 class QuizRepository:
@@ -121,6 +121,7 @@ class QuizRepository:
         questions: Sequence[QuizQuestion],
         lease_until: datetime,
         now: datetime,
+        parent_id: str | None = None,
     ) -> int | None:
         """Store a running game; None when the channel has one (the unique index decides,
         so two processes starting at once cannot both win)."""
@@ -131,6 +132,7 @@ class QuizRepository:
                     tenant=channel.tenant,
                     channel_id=channel.channel_id,
                     channel_name=channel_name[:100],
+                    parent_channel_id=parent_id[:64] if parent_id else None,
                     language=language,
                     started_by=started_by[:64],
                     owner=owner[:64],
@@ -161,7 +163,9 @@ class QuizRepository:
             )
             if row is None or row.questions is None:  # none, or one from before revision 0004
                 return None
-            message = _stored_handle(row.platform, row.message_channel_id, row.message_id)
+            message = _stored_handle(
+                row.platform, row.message_channel_id, row.message_id, row.message_thread_id
+            )
             return QuizGame(
                 game_id=row.id,
                 channel=channel,
@@ -177,6 +181,7 @@ class QuizRepository:
                 owner=row.owner,
                 lease_until=row.lease_until,
                 message=message,
+                parent_id=row.parent_channel_id,
             )
 
     async def open_question(
@@ -204,6 +209,9 @@ class QuizRepository:
                     deadline=deadline,
                     message_channel_id=message.channel_id[:64] if message else None,
                     message_id=message.message_id[:64] if message else None,
+                    message_thread_id=(
+                        message.thread_id[:64] if message and message.thread_id else None
+                    ),
                     owner=owner[:64],
                     lease_until=lease_until,
                 )
@@ -273,12 +281,13 @@ class QuizRepository:
                         QuizGameRow.quiet_streak,
                         QuizGameRow.message_channel_id,
                         QuizGameRow.message_id,
+                        QuizGameRow.message_thread_id,
                     )
                 )
             ).first()
             if claimed is None:
                 return None
-            platform, tenant, channel_id, streak, message_channel, message_id = claimed
+            platform, tenant, channel_id, streak, message_channel, message_id, thread = claimed
             channel = ChannelKey(platform, tenant, channel_id)
             rows = (
                 await session.scalars(
@@ -292,7 +301,7 @@ class QuizRepository:
             await session.execute(
                 update(QuizGameRow).where(QuizGameRow.id == game_id).values(quiet_streak=streak)
             )
-        message = _stored_handle(platform, message_channel, message_id)
+        message = _stored_handle(platform, message_channel, message_id, thread)
         return ClosedQuestion(answers, streak, message)
 
     async def next_question(self, game_id: int, index: int) -> bool:
@@ -312,6 +321,7 @@ class QuizRepository:
                     deadline=None,
                     message_channel_id=None,
                     message_id=None,
+                    message_thread_id=None,
                 )
             )
             return _changed(result) == 1
@@ -373,6 +383,7 @@ class QuizRepository:
                     row.channel_name,
                     row.language,
                     int(count),
+                    row.parent_channel_id,
                 )
                 for row, count in rows
             ]

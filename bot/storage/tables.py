@@ -148,6 +148,8 @@ class QuizGameRow(Base):
     tenant: Mapped[str] = mapped_column(String(64))
     channel_id: Mapped[str] = mapped_column(String(64))
     channel_name: Mapped[str] = mapped_column(String(100))
+    # A game in a thread: ``channel_id`` is the thread, this its channel (posts go there).
+    parent_channel_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     language: Mapped[str] = mapped_column(String(8))
     started_by: Mapped[str] = mapped_column(String(64))
     owner: Mapped[str] = mapped_column(String(64))
@@ -170,6 +172,7 @@ class QuizGameRow(Base):
     # The current question's message, to edit at close (buttons off, answer shown).
     message_channel_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     message_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    message_thread_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 def _folded_user_name(context: DefaultExecutionContext) -> str:
@@ -227,3 +230,37 @@ class DailyAnswerRow(Base):
     question_id: Mapped[str] = mapped_column(String(100))
     correct: Mapped[bool] = mapped_column(Boolean)
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class TenantSettingsRow(Base):
+    """A server's defaults; a NULL column is not set (the configured default applies)."""
+
+    __tablename__ = "tenant_settings"
+    __table_args__ = (UniqueConstraint("platform", "tenant", name="uq_tenant_settings_tenant"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    tenant: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    timezone: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    quiz_length: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
+    updated_by: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class UserSettingsRow(Base):
+    """A user's own preferences in one tenant ("" for those made in a DM); a row exists
+    only while at least one is set."""
+
+    __tablename__ = "user_settings"
+    __table_args__ = (
+        UniqueConstraint("platform", "tenant", "user_id", name="uq_user_settings_user"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    tenant: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    timezone: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

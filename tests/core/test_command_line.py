@@ -268,3 +268,11 @@ def test_a_zone_cannot_smuggle_a_time(core: Core) -> None:
     )
     with pytest.raises(UsageError, match="IANA"):
         parse_subscribe_args(line.partition(" ")[2], DEFAULTS, "en")
+
+
+async def test_a_bad_switch_is_answered_from_its_declaration(core: Core) -> None:
+    reply = await core.router.handle(context(), "subscribe question maybe")
+    assert reply.is_error and "`question` is on or off; “maybe” is neither" in reply.body
+    # and nothing was subscribed
+    nothing = await core.router.handle(context(), "subscription")
+    assert nothing.body.startswith("#c1 has no daily post")

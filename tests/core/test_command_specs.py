@@ -37,13 +37,16 @@ ISSUE_11_OPTIONS = {
     ("subscribe",): ["time", "timezone", "language", "question"],
     ("unsubscribe",): [],
     ("subscription",): [],
+    # Issue 10's settings commands.
+    ("settings",): ["language", "timezone"],
+    ("server-settings",): ["language", "timezone", "quiz-length"],
 }
 # Issue 11: these work in DMs; quizzes and subscriptions (and what reads a server's scores)
 # are for servers only.
-WORK_IN_DMS = {("fact",), ("today",), ("on",), ("search",), ("help",)}
-ADMIN_ONLY = {("subscribe",), ("unsubscribe",)}
+WORK_IN_DMS = {("fact",), ("today",), ("on",), ("search",), ("help",), ("settings",)}
+ADMIN_ONLY = {("subscribe",), ("unsubscribe",), ("server-settings",)}
 # Everything that reads or writes the database may be slow; the fact commands read memory.
-IN_MEMORY = WORK_IN_DMS
+IN_MEMORY = WORK_IN_DMS - {("settings",)}
 
 
 def settings_for(tmp_path: Path, **sections: object) -> Settings:

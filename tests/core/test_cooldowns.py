@@ -178,3 +178,23 @@ async def test_the_configured_limits_reach_the_router(limited_core: Core) -> Non
     replies = [await limited_core.router.handle(context(at=i), "today") for i in range(5)]
     assert [is_notice(reply) for reply in replies] == [False, False, False, True, True]
     assert not is_notice(await limited_core.router.handle(context(user="bob", at=5), "today"))
+
+
+@pytest.fixture
+async def default_core(tmp_path: Path) -> AsyncIterator[Core]:
+    port = FakeChatPort()
+    settings = Settings.model_validate(
+        {"bot": {"facts_dir": str(FIXTURE_FACTS), "data_dir": str(tmp_path)}}
+    )
+    async with running_core(settings, {port.platform: port}, SimulatedClock(START)) as built:
+        yield built
+
+
+async def test_with_the_shipped_limits_a_flood_is_stopped_after_a_burst(default_core: Core) -> None:
+    router = default_core.router
+    replies = [await router.handle(context(at=i * 0.1), "today") for i in range(100)]
+    notices = [is_notice(reply) for reply in replies]
+    first_notice = notices.index(True)
+    assert 3 <= first_notice <= 10  # a few quick commands are fine
+    assert notices.count(False) <= first_notice + 3  # then about one every few seconds
+    assert not is_notice(await router.handle(context(user="bob", at=10), "today"))

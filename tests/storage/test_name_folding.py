@@ -109,7 +109,7 @@ async def test_the_migration_folds_names_written_before_it(database_url: str) ->
     database = Database(database_url)
     try:
         async with database.engine.begin() as connection:
-            await connection.run_sync(_upgrade_to, database_url, "0004")
+            await connection.run_sync(_upgrade_to, database_url, "0006")
             await connection.execute(
                 text(
                     "INSERT INTO daily_answers (platform, tenant, user_id, user_name, "
@@ -122,7 +122,7 @@ async def test_the_migration_folds_names_written_before_it(database_url: str) ->
         repository = QuizRepository(database)
         assert await repository.find_user("test", "guild-1", "ÉLODIE") == "u1"
         async with database.engine.begin() as connection:
-            await connection.run_sync(_downgrade_to, database_url, "0004")
+            await connection.run_sync(_downgrade_to, database_url, "0006")
             columns = await connection.run_sync(
                 lambda c: {col["name"] for col in inspect(c).get_columns("daily_answers")}
             )

@@ -28,7 +28,6 @@ _OPTION_NAMES = {
     "language": "language", "lang": "language", "言語": "language",
     "question": "question", "quiz": "question",
 }  # fmt: skip
-_SWITCH = {"on": True, "yes": True, "true": True, "off": False, "no": False, "false": False}
 
 
 @dataclass(frozen=True)
@@ -89,6 +88,7 @@ def parse_subscribe_args(args: str, defaults: SubscribeOptions, lang: Lang) -> S
     hour, minute = defaults.hour, defaults.minute
     zone, language = defaults.timezone, defaults.language
     question = defaults.daily_question
+    question_param = next(param for param in subscribe_params() if param.name == "question")
     words = _split_options(args)
     index = 0
     while index < len(words):
@@ -122,9 +122,7 @@ def parse_subscribe_args(args: str, defaults: SubscribeOptions, lang: Lang) -> S
                 )
             zone = found
         elif option == "question":
-            if value.lower() not in _SWITCH:
-                raise UsageError(t_rich("sub_bad_option", lang, value=user_text(value[:40])))
-            question = _SWITCH[value.lower()]
+            question = question_param.read_boolean(value, lang)
         elif option == "language":
             chosen = parse_language(value)
             if chosen is None:
@@ -265,6 +263,8 @@ class SubscriptionCommands:
             router.register(command)
 
     async def subscribe(self, context: CommandContext, args: str, lang: Lang) -> Reply:
+        if context.channel.kind == "thread":
+            return _not_in_thread(lang)
         if not context.user.is_admin:
             return Reply(body=t("sub_admin_only", lang), ephemeral=True, is_error=True)
         current = await self._subscriptions.get(context.channel.key)
@@ -305,6 +305,8 @@ class SubscriptionCommands:
         return Reply(title=title, body=reply.body, fields=reply.fields)
 
     async def unsubscribe(self, context: CommandContext, args: str, lang: Lang) -> Reply:
+        if context.channel.kind == "thread":
+            return _not_in_thread(lang)
         if not context.user.is_admin:
             return Reply(body=t("sub_admin_only", lang), ephemeral=True, is_error=True)
         if not await self._subscriptions.remove(context.channel.key):
@@ -315,6 +317,8 @@ class SubscriptionCommands:
         return Reply(body=t_rich("sub_removed", lang, channel=user_text(context.channel.name)))
 
     async def subscription(self, context: CommandContext, args: str, lang: Lang) -> Reply:
+        if context.channel.kind == "thread":
+            return _not_in_thread(lang)
         current = await self._subscriptions.get(context.channel.key)
         if current is None:
             return Reply(
@@ -358,6 +362,12 @@ class SubscriptionCommands:
             body=body,
             fields=tuple(fields),
         )
+
+
+def _not_in_thread(lang: Lang) -> Reply:
+    # A thread is a conversation that ends; the daily post belongs to its channel, so a
+    # subscription made in a thread would quietly keep posting where nobody looks.
+    return Reply(body=t("sub_not_in_thread", lang), ephemeral=True, is_error=True)
 
 
 def _describe_delivery(record: DeliveryRecord | None, lang: Lang) -> str:

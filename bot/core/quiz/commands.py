@@ -19,6 +19,7 @@ from bot.core.quiz.store import QuizStore
 from bot.core.quiz.streaks import streaks
 from bot.core.replies import Button, Field, Reply
 from bot.core.rich import fill, user_text
+from bot.core.settings import SettingsStore
 from bot.core.topics import TOPICS, find_topic, topic_label
 
 PAGE_SIZE = 10
@@ -66,11 +67,12 @@ def quiz_start_params(maximum: int) -> tuple[Param, ...]:
 
 
 def parse_quiz_options(
-    args: list[str], default: int, maximum: int, lang: Lang
-) -> tuple[int, str | None, Difficulty | None]:
-    """``[questions N] [topic] [difficulty]`` in any order; a bare number is N, and each may
-    be named (``topic lend-lease``, ``difficulty easy``), as the typed options' command line
-    writes them: the word after a name is that option's value, whatever it says."""
+    args: list[str], default: int | None, maximum: int, lang: Lang
+) -> tuple[int | None, str | None, Difficulty | None]:
+    """``[questions N] [topic] [difficulty]`` in any order (N is ``default`` when none is
+    given); a bare number is N, and each may be named (``topic lend-lease``, ``difficulty
+    easy``), as the typed options' command line writes them: the word after a name is that
+    option's value, whatever it says."""
     questions, _topic, difficulties = quiz_start_params(maximum)
 
     def refused(value: str) -> UsageError:
@@ -114,11 +116,14 @@ class QuizCommands:
         repository: QuizStore,
         daily: DailyQuestion,
         subscription_of: SubscriptionLookup,
+        settings: SettingsStore | None = None,
     ) -> None:
         self._manager = manager
         self._repository = repository
         self._daily = daily
         self._subscription_of = subscription_of
+        # The server's quiz length, when a start names none.
+        self._settings = settings
 
     def register(self, router: CommandRouter) -> None:
         settings = self._manager.settings
@@ -230,8 +235,10 @@ class QuizCommands:
     async def quiz_start(self, context: CommandContext, args: str, lang: Lang) -> Reply:
         settings = self._manager.settings
         count, topic, difficulty = parse_quiz_options(
-            args.split(), settings.default_questions, settings.max_questions, lang
+            args.split(), None, settings.max_questions, lang
         )
+        if count is None:
+            count = await self._server_quiz_length(context)
         return await self._manager.start(context, count, topic, difficulty, lang)
 
     async def quiz_stop(self, context: CommandContext, args: str, lang: Lang) -> Reply:
@@ -250,6 +257,17 @@ class QuizCommands:
         if action == "daily" and len(words) == 4 and is_small_number(words[3]):
             return await self._daily_answer(context, words[1], words[2], int(words[3]), lang)
         raise UsageError(t("quiz_usage", lang))
+
+    async def _server_quiz_length(self, context: CommandContext) -> int:
+        settings = self._manager.settings
+        stored = None
+        if self._settings is not None:
+            channel = context.channel
+            stored = (
+                await self._settings.tenant_settings(channel.platform, channel.tenant)
+            ).quiz_length
+        # A length stored under a higher maximum than today's still starts a quiz.
+        return min(stored or settings.default_questions, settings.max_questions)
 
     async def on_message(self, context: CommandContext, text: str, lang: Lang) -> Reply | None:
         reply = await self._manager.typed(context, text, lang)
@@ -355,7 +373,7 @@ class QuizCommands:
         accuracy = round(100 * stats.correct / stats.answered) if stats.answered else 0
         ranked = sorted(stats.topics, key=lambda tally: (-tally.correct, -tally.answered))
         best = topic_label(ranked[0].topic, lang) if ranked and ranked[0].topic in TOPICS else "—"
-        today = context.now.astimezone(context.timezone).date()
+        today = context.now.astimezone(context.zone).date()
         current, longest = streaks(stats.daily_dates, today)
         return Reply(
             title=t_rich("stats_title", lang, user=user_text(stats.user_name)),

@@ -13,7 +13,7 @@ from enum import Enum
 
 from bot.core.context import ChannelKey
 from bot.core.i18n import Lang
-from bot.core.ports import MessageHandle
+from bot.core.ports import MessageHandle, PostTarget
 from bot.core.quiz.model import RecordedAnswer
 from bot.core.quiz.question import QuizQuestion
 from bot.core.quiz.scoring import points_for
@@ -52,7 +52,8 @@ class QuizGame:
     """The stored state of one running quiz.
 
     The question at ``index`` takes answers from ``opened_at`` (when its post was out) until
-    ``deadline``, unless ``closed``. Before its post is out both are None.
+    ``deadline``, unless ``closed``. Before its post is out both are None. A game in a
+    thread is keyed by the thread (``channel``) and posts there, in ``parent_id``'s channel.
     """
 
     game_id: int
@@ -69,6 +70,12 @@ class QuizGame:
     owner: str = ""
     lease_until: datetime | None = None
     message: MessageHandle | None = None
+    parent_id: str | None = None
+
+    @property
+    def target(self) -> PostTarget:
+        """Where the game posts: its channel, or its thread."""
+        return PostTarget.of(self.channel, self.channel_name, self.parent_id)
 
     @property
     def current(self) -> QuizQuestion:

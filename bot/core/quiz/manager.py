@@ -58,6 +58,12 @@ class QuizSettings:
     owner_lease_seconds: float = 60.0
 
 
+def _thread_parent(context: CommandContext) -> str | None:
+    """The channel of the thread the command came from: a quiz started there stays there."""
+    channel = context.channel
+    return channel.parent_id if channel.kind == "thread" else None
+
+
 def post_key(game_id: int, suffix: str) -> str:
     """The idempotency key of one of a game's posts (short: keys stop at 25 characters)."""
     return check_post_key(f"quiz{game_id}-{suffix}")
@@ -141,7 +147,15 @@ class QuizManager:
                 game_id = await self._create(context, lang, questions)
             if game_id is None:
                 return Reply(body=t("quiz_already_running", lang), ephemeral=True, is_error=True)
-        game = QuizGame(game_id, key, context.channel.name, context.user.id, lang, tuple(questions))
+        game = QuizGame(
+            game_id,
+            key,
+            context.channel.name,
+            context.user.id,
+            lang,
+            tuple(questions),
+            parent_id=_thread_parent(context),
+        )
         suffix = t("quiz_topic_suffix", lang, topic=topic_label(topic, lang)) if topic else ""
         intro = t_rich(
             "quiz_started",
@@ -158,7 +172,8 @@ class QuizManager:
         if not await self._send(game, [first]):
             await self._repository.end_game(game_id, GameStatus.STOPPED, self._clock.now())
             return Reply(body=t("quiz_start_failed", lang), ephemeral=True, is_error=True)
-        return Reply(body=t("quiz_start_posted", lang), ephemeral=True)
+        posted = "quiz_start_posted_thread" if game.parent_id else "quiz_start_posted"
+        return Reply(body=t(posted, lang), ephemeral=True)
 
     async def _create(
         self, context: CommandContext, lang: Lang, questions: Sequence[QuizQuestion]
@@ -173,6 +188,7 @@ class QuizManager:
             questions,
             now + self._lease,
             context.now,
+            parent_id=_thread_parent(context),
         )
 
     async def stop(self, context: CommandContext, lang: Lang) -> Reply:
@@ -372,7 +388,7 @@ class QuizManager:
             now = await self._repository.running_game(game.channel)
             if now is None or now.game_id != game.game_id or now.index != item.opens:
                 return False  # stopped meanwhile: no more questions
-        target = PostTarget.of(game.channel, game.channel_name)
+        target = game.target
         handle: MessageHandle | None = None
         try:
             handle = await port.post(target, item.reply, item.key)
@@ -417,7 +433,7 @@ class QuizManager:
             if not await self._repository.end_game(stale.game_id, GameStatus.INTERRUPTED, now):
                 continue
             lang = parse_language(stale.language) or "en"
-            target = PostTarget.of(stale.channel, stale.channel_name)
+            target = PostTarget.of(stale.channel, stale.channel_name, stale.parent_id)
             try:
                 await port.post(
                     target,

@@ -52,6 +52,7 @@ class RunningGame:
     channel_name: str
     language: str
     answers: int
+    parent_id: str | None = None  # set for a game in a thread: its channel
 
 
 @dataclass(frozen=True)

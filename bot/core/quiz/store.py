@@ -39,9 +39,11 @@ class QuizStore(Protocol):
         questions: Sequence[QuizQuestion],
         lease_until: datetime,
         now: datetime,
+        parent_id: str | None = None,
     ) -> int | None:
         """Store a new running game at its first question, not yet open; returns its id, or
-        None when a game is already running in the channel."""
+        None when a game is already running in the channel. ``parent_id``: ``channel`` is a
+        thread in that channel, where the game posts."""
         ...
 
     async def running_game(self, channel: ChannelKey) -> QuizGame | None:

@@ -2,8 +2,8 @@
 indexed, so a look-up by name folds alike on SQLite, whose lower() is ASCII-only, and on
 PostgreSQL.
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-02
 """
 
@@ -14,8 +14,8 @@ from alembic import op
 
 from bot.core.names import MAX_FOLDED_LENGTH, fold_name
 
-revision = "0005"
-down_revision = "0004"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

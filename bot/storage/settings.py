@@ -1,0 +1,155 @@
+"""Tenant and user settings (the core's SettingsStore), addressed by platform and tenant."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from bot.core.i18n import parse_language
+from bot.core.settings import DIRECT_TENANT, StoredPreferences, TenantSettings, UserSettings
+from bot.storage.database import Database
+from bot.storage.tables import TenantSettingsRow, UserSettingsRow
+
+
+def _tenant(row: TenantSettingsRow | None, platform: str, tenant: str) -> TenantSettings:
+    if row is None:
+        return TenantSettings(platform, tenant)
+    return TenantSettings(
+        platform,
+        tenant,
+        parse_language(row.language) if row.language else None,
+        row.timezone,
+        row.quiz_length,
+    )
+
+
+def _user(row: UserSettingsRow | None, platform: str, tenant: str, user_id: str) -> UserSettings:
+    if row is None:
+        return UserSettings(platform, tenant, user_id)
+    return UserSettings(
+        platform,
+        tenant,
+        user_id,
+        parse_language(row.language) if row.language else None,
+        row.timezone,
+    )
+
+
+def _user_key(user_id: str) -> str:
+    # The column's length: a longer id (a shell user's name) is cut the same way everywhere.
+    return user_id[:64]
+
+
+class SettingsRepository:
+    """Reads and writes tenant and user settings; one statement per write, so processes
+    saving the same settings at once cannot fail half-way (the last one wins)."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    def _insert(self) -> Any:
+        return pg_insert if self._db.dialect == "postgresql" else sqlite_insert
+
+    async def tenant_settings(self, platform: str, tenant: str) -> TenantSettings:
+        async with self._db.session() as session:
+            row = await session.scalar(
+                select(TenantSettingsRow).where(
+                    TenantSettingsRow.platform == platform, TenantSettingsRow.tenant == tenant
+                )
+            )
+            return _tenant(row, platform, tenant)
+
+    async def save_tenant_settings(
+        self, settings: TenantSettings, updated_by: str, now: datetime
+    ) -> None:
+        where = (
+            TenantSettingsRow.platform == settings.platform,
+            TenantSettingsRow.tenant == settings.tenant,
+        )
+        async with self._db.session() as session:
+            if settings.is_empty:
+                await session.execute(delete(TenantSettingsRow).where(*where))
+                return
+            values = {
+                "language": settings.language,
+                "timezone": settings.timezone,
+                "quiz_length": settings.quiz_length,
+                "updated_by": updated_by[:64],
+                "updated_at": now,
+            }
+            statement = self._insert()(TenantSettingsRow).values(
+                platform=settings.platform, tenant=settings.tenant, **values
+            )
+            await session.execute(
+                statement.on_conflict_do_update(index_elements=["platform", "tenant"], set_=values)
+            )
+
+    async def user_settings(self, platform: str, tenant: str, user_id: str) -> UserSettings:
+        async with self._db.session() as session:
+            row = await session.scalar(
+                select(UserSettingsRow).where(
+                    UserSettingsRow.platform == platform,
+                    UserSettingsRow.tenant == tenant,
+                    UserSettingsRow.user_id == _user_key(user_id),
+                )
+            )
+            return _user(row, platform, tenant, user_id)
+
+    async def save_user_settings(self, settings: UserSettings, now: datetime) -> None:
+        where = (
+            UserSettingsRow.platform == settings.platform,
+            UserSettingsRow.tenant == settings.tenant,
+            UserSettingsRow.user_id == _user_key(settings.user_id),
+        )
+        async with self._db.session() as session:
+            if settings.is_empty:  # nothing left to keep about the user
+                await session.execute(delete(UserSettingsRow).where(*where))
+                return
+            values = {
+                "language": settings.language,
+                "timezone": settings.timezone,
+                "updated_at": now,
+            }
+            statement = self._insert()(UserSettingsRow).values(
+                platform=settings.platform,
+                tenant=settings.tenant,
+                user_id=_user_key(settings.user_id),
+                **values,
+            )
+            await session.execute(
+                statement.on_conflict_do_update(
+                    index_elements=["platform", "tenant", "user_id"], set_=values
+                )
+            )
+
+    async def preferences(self, platform: str, tenant: str, user_id: str) -> StoredPreferences:
+        """The tenant's row and the user's rows here and in DMs: two indexed reads in one
+        session (both served by the unique constraints)."""
+        async with self._db.session() as session:
+            tenant_row = await session.scalar(
+                select(TenantSettingsRow).where(
+                    TenantSettingsRow.platform == platform, TenantSettingsRow.tenant == tenant
+                )
+            )
+            user_rows = (
+                await session.scalars(
+                    select(UserSettingsRow).where(
+                        UserSettingsRow.platform == platform,
+                        UserSettingsRow.user_id == _user_key(user_id),
+                        or_(
+                            UserSettingsRow.tenant == tenant,
+                            UserSettingsRow.tenant == DIRECT_TENANT,
+                        ),
+                    )
+                )
+            ).all()
+        by_tenant = {row.tenant: row for row in user_rows}
+        return StoredPreferences(
+            _tenant(tenant_row, platform, tenant),
+            _user(by_tenant.get(tenant), platform, tenant, user_id),
+            _user(by_tenant.get(DIRECT_TENANT), platform, DIRECT_TENANT, user_id),
+        )
