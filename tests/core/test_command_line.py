@@ -275,4 +275,4 @@ async def test_a_bad_switch_is_answered_from_its_declaration(core: Core) -> None
     assert reply.is_error and "`question` is on or off; “maybe” is neither" in reply.body
     # and nothing was subscribed
     nothing = await core.router.handle(context(), "subscription")
-    assert nothing.body.startswith("#c1 has no daily post")
+    assert render_plain(nothing.body).startswith("#c1 has no daily post")
