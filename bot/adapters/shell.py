@@ -21,8 +21,11 @@ from bot.core.commands import COMMAND_PREFIX
 from bot.core.context import Channel, CommandContext, User
 from bot.core.daily.schedule import PostTime
 from bot.core.i18n import Lang, parse_language, t
+from bot.core.names import fold_name
 from bot.core.ports import MessageHandle, PostTarget
 from bot.core.replies import Button, Reply, shorten
+from bot.core.rich import render_plain
+from bot.core.user_mentions import MentionedUser
 from bot.runtime import Runtime
 
 PLATFORM = "shell"
@@ -102,16 +105,16 @@ def render_text(reply: Reply, place: str, lang: Lang = "en") -> str:
     header = f"── {place_label(place)} "
     lines = [header + ("(only you can see this) " if reply.ephemeral else "") + "──"]
     if reply.title:
-        lines.append(f"** {reply.title} **")
+        lines.append(f"** {render_plain(reply.title)} **")
     if reply.body:
-        lines.append(reply.body)
+        lines.append(render_plain(reply.body))
     for field in reply.fields:
-        lines.append(f"• {field.name}")
-        lines.extend(f"  {line}" for line in field.value.splitlines())
+        lines.append(f"• {render_plain(field.name)}")
+        lines.extend(f"  {line}" for line in render_plain(field.value).splitlines())
     lines.extend(f"[{i}] {button.label}" for i, button in enumerate(reply.buttons, start=1))
     lines.extend(t("source_line", lang, title=s.title, url=s.url) for s in reply.sources)
     if reply.footer:
-        lines.append(f"({reply.footer})")
+        lines.append(f"({render_plain(reply.footer)})")
     return "\n".join(lines)
 
 
@@ -195,6 +198,23 @@ class ShellTerminal:
         return False
 
 
+class ShellMentions:
+    """``@name`` in the shell: a user this session has spoken as (``:user``, ``--user``),
+    found by folded name; a shell user's id is their name."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, str] = {}
+
+    def saw(self, user: User) -> None:
+        self._seen[fold_name(user.name)] = user.id
+
+    async def resolve(self, reference: str) -> MentionedUser | None:
+        if not reference.startswith("@") or " " in reference.strip():
+            return None
+        user_id = self._seen.get(fold_name(reference))
+        return MentionedUser(user_id, user_id) if user_id is not None else None
+
+
 @dataclass(frozen=True)
 class Speaker:
     """Who is typing, where, and in which language (the locale a platform would report).
@@ -246,6 +266,8 @@ class ShellAdapter:
         self._terminal = terminal
         self._speaker = speaker
         terminal.lang = speaker.lang
+        self._mentions = ShellMentions()
+        self._mentions.saw(speaker.user)
         # One line or one background tick at a time, so a jump that pauses the daily posts
         # is never interleaved with a tick that plans them again.
         self._turn = asyncio.Lock()
@@ -273,6 +295,7 @@ class ShellAdapter:
             channel=speaker.conversation(),
             locale=speaker.lang,
             now=self._clock.now(),
+            mentions=self._mentions,
         )
 
     async def run_command(self, text: str, pressed: MessageHandle | None = None) -> None:
@@ -396,6 +419,7 @@ class ShellAdapter:
             return
         user = User(id=names[0], name=names[0], is_admin=admin)
         self._speaker = replace(self._speaker, user=user)
+        self._mentions.saw(user)
         self.say(f"Now speaking as {user.name}{' (admin)' if admin else ''}.")
 
     async def _wait(self, args: str) -> None:

@@ -24,7 +24,7 @@ from bot.core.completion import CompletionSource, rank_choices
 from bot.core.context import CommandContext
 from bot.core.cooldowns import Cooldowns
 from bot.core.errors import UsageError
-from bot.core.i18n import LANGUAGES, Lang, t
+from bot.core.i18n import LANGUAGES, Lang, t, t_rich
 from bot.core.params import (
     MAX_DESCRIPTION,
     AutocompleteSource,
@@ -35,6 +35,7 @@ from bot.core.params import (
 )
 from bot.core.preferences import PreferenceResolver, Resolved
 from bot.core.replies import Reply, shorten
+from bot.core.rich import RichText, user_text
 
 __all__ = [
     "COMMAND_PREFIX",
@@ -183,7 +184,7 @@ def _check_params(command: str, params: tuple[Param, ...]) -> None:
             raise ValueError(f"{where}: rest parameter {param.name!r} must be the last")
 
 
-def error_reply(message: str, lang: Lang) -> Reply:
+def error_reply(message: RichText, lang: Lang) -> Reply:
     """The reply to input the bot could not use: what was expected, seen only by the sender."""
     return Reply(title=t("err_title", lang), body=message, ephemeral=True, is_error=True)
 
@@ -433,7 +434,7 @@ class CommandRouter:
         resolved = self._resolve(line)
         if resolved is None:
             name = line.partition(" ")[0]
-            return error_reply(t("err_unknown_command", lang, name=name[:40]), lang)
+            return error_reply(t_rich("err_unknown_command", lang, name=user_text(name[:40])), lang)
         command = resolved.command
         if command.server_only and context.channel.is_direct:
             return error_reply(t("err_server_only", lang, name=" ".join(resolved.path)), lang)

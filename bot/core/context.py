@@ -7,6 +7,8 @@ from datetime import datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from bot.core.user_mentions import MentionResolver
+
 # "channel": a server channel. "thread": a thread inside one (``parent_id`` names it). "dm": a
 # direct or group conversation outside any server: no tenant, so nothing stored per server
 # (subscriptions, quizzes, scores) applies, and nobody has admin rights there.
@@ -75,6 +77,9 @@ class CommandContext:
     tests). The router resolves the caller's zone from the stored preferences before a
     handler runs (:class:`bot.core.preferences.PreferenceResolver`), so a handler reads
     :attr:`zone`, never storage.
+    ``mentions`` is the adapter's resolver for its platform's mentions (``<@123>``,
+    ``<@U123|name>``, ``@name``), asked before a command looks a person up by name; None
+    where the platform has none.
     """
 
     user: User
@@ -82,6 +87,7 @@ class CommandContext:
     locale: str | None
     now: datetime
     timezone: ZoneInfo | None = None
+    mentions: MentionResolver | None = None
 
     @property
     def zone(self) -> ZoneInfo:

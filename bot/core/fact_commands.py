@@ -11,9 +11,10 @@ from bot.core.context import CommandContext
 from bot.core.dates import display_range, parse_month_day
 from bot.core.fact_store import FactStore
 from bot.core.facts import Fact
-from bot.core.i18n import LANGUAGES, Lang, t
+from bot.core.i18n import LANGUAGES, Lang, t, t_rich
 from bot.core.params import MAX_CHOICE_TEXT, Choice, Param
 from bot.core.replies import Button, Field, Reply, shorten
+from bot.core.rich import user_text
 from bot.core.topics import TOPICS, find_topic, topic_choices, topic_label
 
 SEARCH_LIMIT = 5
@@ -144,7 +145,9 @@ class FactCommands:
             if candidates:
                 return self.fact_reply(self._rng.choice(candidates), lang, topic=topic)
         topics = ", ".join(TOPICS)
-        raise UsageError(t("err_fact_arg", lang, arg=shorten(args, 40), topics=topics))
+        raise UsageError(
+            t_rich("err_fact_arg", lang, arg=user_text(shorten(args, 40)), topics=topics)
+        )
 
     def fact_reply(self, fact: Fact, lang: Lang, topic: str | None) -> Reply:
         """One fact in full, with a button for another."""
@@ -188,7 +191,7 @@ class FactCommands:
             raise UsageError(t("err_date_missing", lang))
         month_day = parse_month_day(args)
         if month_day is None:
-            raise UsageError(t("err_date", lang, arg=shorten(args, 40)))
+            raise UsageError(t_rich("err_date", lang, arg=user_text(shorten(args, 40))))
         month, day = month_day
         # "N years ago" is counted from the caller's current year.
         this_year = context.now.astimezone(context.zone).year
@@ -200,11 +203,11 @@ class FactCommands:
         if not args:
             raise UsageError(t("err_search_empty", lang))
         hits = self._store.search(args)
-        query = shorten(args, 60)
+        query = user_text(shorten(args, 60))
         if not hits:
             return Reply(
-                title=t("search_title", lang, query=query),
-                body=t("search_none", lang, query=query),
+                title=t_rich("search_title", lang, query=query),
+                body=t_rich("search_none", lang, query=query),
                 ephemeral=True,
             )
         shown = hits[:SEARCH_LIMIT]
@@ -223,7 +226,7 @@ class FactCommands:
             for index, fact in enumerate(shown, start=1)
         )
         return Reply(
-            title=t("search_title", lang, query=query),
+            title=t_rich("search_title", lang, query=query),
             body=t("search_more", lang, shown=len(shown), total=len(hits)),
             fields=fields,
             buttons=buttons,

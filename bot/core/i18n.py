@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
+from bot.core.rich import RichText, fill
+
 Lang = Literal["en", "ja"]
 LANGUAGES: tuple[Lang, ...] = get_args(Lang)
 
@@ -468,8 +470,18 @@ _STRINGS: dict[str, dict[Lang, str]] = {
 
 
 def t(key: str, lang: Lang, **values: object) -> str:
-    """Return the UI string ``key`` in ``lang`` with ``values`` filled in."""
+    """Return the UI string ``key`` in ``lang`` with ``values`` filled in.
+
+    Values are the bot's own (numbers, its own words); a :class:`bot.core.rich.Text` value
+    raises ``TypeError`` here: user text goes through :func:`t_rich`.
+    """
     return _STRINGS[key][lang].format(**values)
+
+
+def t_rich(key: str, lang: Lang, **values: object) -> RichText:
+    """:func:`t` for a string that embeds user text: pass it as
+    :func:`bot.core.rich.user_text`, and the result keeps it apart from the bot's markup."""
+    return fill(_STRINGS[key][lang], **values)
 
 
 def describe_problem(code: str | None, lang: Lang) -> str:

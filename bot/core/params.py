@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.core.errors import UsageError
-from bot.core.i18n import LANGUAGES, Lang, t
+from bot.core.i18n import LANGUAGES, Lang, t_rich
+from bot.core.rich import RichText, user_text
 
 ParamKind = Literal["string", "integer", "boolean", "choice"]
 # How a value appears in the core's text line: "positional" is one token, "keyword" is
@@ -167,22 +168,23 @@ class Param:
             raise UsageError(self.expectation(text.strip(), lang))
         return value
 
-    def expectation(self, value: str, lang: Lang) -> str:
-        """What this parameter accepts, for a reply to ``value`` that it does not."""
-        shown = value[:40]
+    def expectation(self, value: str, lang: Lang) -> RichText:
+        """What this parameter accepts, for a reply to ``value`` that it does not (quoted
+        back as user text)."""
+        shown = user_text(value[:40])
         if self.kind == "integer":
             low = 1 if self.min_value is None else self.min_value
             if self.max_value is None:
-                return t("err_param_integer_from", lang, name=self.name, min=low, value=shown)
-            return t(
+                return t_rich("err_param_integer_from", lang, name=self.name, min=low, value=shown)
+            return t_rich(
                 "err_param_integer", lang, name=self.name, min=low, max=self.max_value, value=shown
             )
         if self.kind == "choice":
             values = ", ".join(choice.value for choice in self.choices)
-            return t("err_param_choice", lang, name=self.name, values=values, value=shown)
+            return t_rich("err_param_choice", lang, name=self.name, values=values, value=shown)
         if self.kind == "boolean":
-            return t("err_param_boolean", lang, name=self.name, value=shown)
-        return t("err_param_string", lang, name=self.name, value=shown)
+            return t_rich("err_param_boolean", lang, name=self.name, value=shown)
+        return t_rich("err_param_string", lang, name=self.name, value=shown)
 
 
 def switch_word(value: bool) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.core.rich import RichText
+
 ButtonStyle = Literal["primary", "secondary", "success", "danger"]
 # "message": something to show. "acknowledged": the bot took a user's message (a typed quiz
 # answer) and owes the channel nothing; the body is a private note for the sender, shown
@@ -21,8 +23,8 @@ MAX_BUTTON_ACTION_LENGTH = 97
 class Field:
     """A titled piece of a reply (an embed field, a Block Kit section)."""
 
-    name: str
-    value: str
+    name: RichText
+    value: RichText
     inline: bool = False
 
 
@@ -36,7 +38,10 @@ class SourceLink:
 
 @dataclass(frozen=True)
 class Button:
-    """A button; pressing it runs ``action``, a command line in the core's own syntax."""
+    """A button; pressing it runs ``action``, a command line in the core's own syntax.
+
+    ``label`` is shown as it is: no platform formats a button's label.
+    """
 
     label: str
     action: str
@@ -60,14 +65,18 @@ class Reply:
     message the button was on (Discord's UPDATE_MESSAGE interaction response, Slack's
     ``replace_original``) instead of coming as a new message; a typed command always gets a
     new message. ``kind`` says whether there is anything to show (see :data:`ReplyKind`).
+
+    Text is :data:`bot.core.rich.RichText`: a ``str`` is the bot's own words in the neutral
+    markup; anything a user or a platform supplied travels inside a :class:`bot.core.rich.Text`
+    as plain text, and each adapter renders both with its platform's ``render_*`` function.
     """
 
-    body: str
-    title: str | None = None
+    body: RichText
+    title: RichText | None = None
     fields: tuple[Field, ...] = ()
     sources: tuple[SourceLink, ...] = ()
     buttons: tuple[Button, ...] = ()
-    footer: str | None = None
+    footer: RichText | None = None
     ephemeral: bool = False
     is_error: bool = False
     replaces_original: bool = False

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.core.context import ChannelKey
 from bot.core.facts import Localized
 from bot.core.i18n import parse_language
+from bot.core.names import fold_name
 from bot.core.ports import MessageHandle
 from bot.core.quiz.game import AnswerOutcome, Player, QuizGame
 from bot.core.quiz.model import (
@@ -230,6 +231,7 @@ class QuizRepository:
             "tenant": answer.channel.tenant,
             "user_id": answer.user_id[:64],
             "user_name": answer.user_name[:100],
+            "user_name_folded": fold_name(answer.user_name),
             "question_index": answer.question_index,
             "question_id": answer.question_id[:100],
             "topic": answer.topic[:32],
@@ -419,20 +421,23 @@ class QuizRepository:
             return board, int(total or 0)
 
     async def find_user(self, platform: str, tenant: str, who: str) -> str | None:
-        """A user id from an id or a display name seen in this tenant."""
+        """A user id from an id or a display name seen in this tenant; names compare
+        folded (:func:`bot.core.names.fold_name`), alike on SQLite and PostgreSQL."""
+        folded = fold_name(who)
         async with self._db.session() as session:
-            for table in (QuizAnswerRow, DailyAnswerRow):
-                found = await session.scalar(
-                    select(table.user_id)
-                    .where(
-                        table.platform == platform,
-                        table.tenant == tenant,
-                        (table.user_id == who) | (func.lower(table.user_name) == who.lower()),
+            # Ids first: a name that happens to equal someone's id must not win over them.
+            for by_name in (False, True):
+                for table in (QuizAnswerRow, DailyAnswerRow):
+                    match = (
+                        table.user_name_folded == folded if by_name else table.user_id == who[:64]
                     )
-                    .limit(1)
-                )
-                if found:
-                    return str(found)
+                    found = await session.scalar(
+                        select(table.user_id)
+                        .where(table.platform == platform, table.tenant == tenant, match)
+                        .limit(1)
+                    )
+                    if found:
+                        return str(found)
         return None
 
     async def user_stats(self, platform: str, tenant: str, user_id: str) -> UserStats | None:
@@ -502,6 +507,7 @@ class QuizRepository:
                         tenant=channel.tenant,
                         user_id=user_id[:64],
                         user_name=user_name[:100],
+                        user_name_folded=fold_name(user_name),
                         local_date=local_date,
                         question_id=question_id[:100],
                         correct=correct,

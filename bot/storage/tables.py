@@ -22,7 +22,10 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import Dialect
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from bot.core.names import MAX_FOLDED_LENGTH, fold_name
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -172,6 +175,13 @@ class QuizGameRow(Base):
     message_thread_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
+def _folded_user_name(context: DefaultExecutionContext) -> str:
+    # Every insert that names a user stores the name's folded form with it, for look-ups
+    # that fold alike on SQLite and PostgreSQL (see bot.core.names).
+    parameters: dict[str, object] = context.get_current_parameters()  # type: ignore[no-untyped-call]
+    return fold_name(str(parameters.get("user_name", "")))
+
+
 class QuizAnswerRow(Base):
     """One user's answer to one question of a quiz; one per user per question."""
 
@@ -179,6 +189,7 @@ class QuizAnswerRow(Base):
     __table_args__ = (
         UniqueConstraint("game_id", "question_index", "user_id", name="uq_quiz_answer"),
         Index("ix_quiz_answers_user", "platform", "tenant", "user_id"),
+        Index("ix_quiz_answers_name", "platform", "tenant", "user_name_folded"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -187,6 +198,9 @@ class QuizAnswerRow(Base):
     tenant: Mapped[str] = mapped_column(String(64))
     user_id: Mapped[str] = mapped_column(String(64))
     user_name: Mapped[str] = mapped_column(String(100))
+    user_name_folded: Mapped[str] = mapped_column(
+        String(MAX_FOLDED_LENGTH), default=_folded_user_name, server_default=""
+    )
     question_index: Mapped[int] = mapped_column(Integer)
     question_id: Mapped[str] = mapped_column(String(100))
     topic: Mapped[str] = mapped_column(String(32))
@@ -201,6 +215,7 @@ class DailyAnswerRow(Base):
     __tablename__ = "daily_answers"
     __table_args__ = (
         UniqueConstraint("platform", "tenant", "user_id", "local_date", name="uq_daily_answer"),
+        Index("ix_daily_answers_name", "platform", "tenant", "user_name_folded"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -208,6 +223,9 @@ class DailyAnswerRow(Base):
     tenant: Mapped[str] = mapped_column(String(64))
     user_id: Mapped[str] = mapped_column(String(64))
     user_name: Mapped[str] = mapped_column(String(100))
+    user_name_folded: Mapped[str] = mapped_column(
+        String(MAX_FOLDED_LENGTH), default=_folded_user_name, server_default=""
+    )
     local_date: Mapped[date] = mapped_column(Date)
     question_id: Mapped[str] = mapped_column(String(100))
     correct: Mapped[bool] = mapped_column(Boolean)

@@ -14,6 +14,7 @@ from bot.core.fact_loading import load_fact_store
 from bot.core.fact_store import FactStore
 from bot.core.post_keys import MAX_POST_KEY_LENGTH, find_post_key, post_marker
 from bot.core.quiz.daily_question import question_token
+from bot.core.rich import render_plain
 from bot.storage.database import Database
 from tests.storage.test_quiz_game import START, Table, build_table, wrong
 
@@ -45,12 +46,18 @@ async def test_pages_replace_the_message_their_buttons_were_on(table: Table) -> 
 
     middle = await table.say("zed", first.buttons[0].action)
     assert middle.title == "Leaderboard — page 2/3" and middle.replaces_original
-    assert middle.fields[0].name.startswith("11. ")
+    assert render_plain(middle.fields[0].name).startswith("11. ")
     assert [button.label for button in middle.buttons] == ["← 1/3", "3/3 →"]
 
     last = await table.say("zed", middle.buttons[1].action)
     assert last.title == "Leaderboard — page 3/3" and last.replaces_original
-    assert [field.name.split(".")[0] for field in last.fields] == ["21", "22", "23", "24", "25"]
+    assert [render_plain(field.name).split(".")[0] for field in last.fields] == [
+        "21",
+        "22",
+        "23",
+        "24",
+        "25",
+    ]
     assert [button.label for button in last.buttons] == ["← 2/3"]
 
     back = await table.say("zed", last.buttons[0].action)

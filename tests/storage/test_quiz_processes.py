@@ -26,6 +26,7 @@ from bot.core.quiz.game import AnswerOutcome, Player, QuizGame
 from bot.core.quiz.manager import QuizManager, QuizSettings
 from bot.core.quiz.model import GameStatus, RecordedAnswer
 from bot.core.replies import Reply
+from bot.core.rich import render_plain
 from bot.storage.database import Database, open_database
 from bot.storage.quiz import QuizRepository
 from bot.storage.subscriptions import SubscriptionRepository
@@ -208,7 +209,10 @@ async def test_a_game_started_on_one_process_is_answered_through_another(
     await asyncio.gather(a.clock.advance(SECONDS), b.clock.advance(SECONDS))
     assert cluster.titles()[-1] == "Quiz over — scoreboard"
     assert cluster.titles().count("Quiz over — scoreboard") == 1
-    assert [f.name for f in cluster.port.posts[-1].reply.fields] == ["🥇 bob", "🥈 carol"]
+    assert [render_plain(f.name) for f in cluster.port.posts[-1].reply.fields] == [
+        "🥇 bob",
+        "🥈 carol",
+    ]
     assert await a.manager.running(ROOM) is None
 
 
@@ -409,4 +413,4 @@ async def test_a_process_that_took_an_answer_goes_on_with_a_dead_owners_game(
     assert cluster.titles()[-1] == "Question 2/2"
     await b.clock.advance(SECONDS)
     assert cluster.titles()[-1] == "Quiz over — scoreboard"
-    assert [f.name for f in cluster.port.posts[-1].reply.fields] == ["🥇 bob"]
+    assert [render_plain(f.name) for f in cluster.port.posts[-1].reply.fields] == ["🥇 bob"]

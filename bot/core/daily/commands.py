@@ -16,9 +16,10 @@ from bot.core.daily.model import DeliveryRecord, Subscription
 from bot.core.daily.schedule import spread_second
 from bot.core.daily.stores import DeliveryStore, SubscriptionStore
 from bot.core.dates import FactDate
-from bot.core.i18n import LANGUAGES, Lang, describe_problem, parse_language, t
+from bot.core.i18n import LANGUAGES, Lang, describe_problem, parse_language, t, t_rich
 from bot.core.params import Choice, Param
 from bot.core.replies import Field, Reply
+from bot.core.rich import user_text
 
 _TIME = re.compile(r"^(\d{1,2})[:h.](\d{2})$")
 _OPTION_NAMES = {
@@ -95,7 +96,7 @@ def parse_subscribe_args(args: str, defaults: SubscribeOptions, lang: Lang) -> S
         option = _OPTION_NAMES.get(word.lower())
         if option is not None:
             if index + 1 >= len(words):
-                raise UsageError(t("sub_bad_option", lang, value=word))
+                raise UsageError(t_rich("sub_bad_option", lang, value=user_text(word)))
             value = words[index + 1]
             index += 2
         else:
@@ -105,7 +106,7 @@ def parse_subscribe_args(args: str, defaults: SubscribeOptions, lang: Lang) -> S
         if option == "time":
             parsed = parse_time(value)
             if parsed is None:
-                raise UsageError(t("sub_bad_time", lang, value=value[:40]))
+                raise UsageError(t_rich("sub_bad_time", lang, value=user_text(value[:40])))
             hour, minute = parsed
         elif option == "timezone":
             found = find_zone(value)
@@ -116,17 +117,19 @@ def parse_subscribe_args(args: str, defaults: SubscribeOptions, lang: Lang) -> S
                     if suggestions
                     else ""
                 )
-                raise UsageError(t("sub_bad_zone", lang, value=value[:60], suggestions=hint))
+                raise UsageError(
+                    t_rich("sub_bad_zone", lang, value=user_text(value[:60]), suggestions=hint)
+                )
             zone = found
         elif option == "question":
             question = question_param.read_boolean(value, lang)
         elif option == "language":
             chosen = parse_language(value)
             if chosen is None:
-                raise UsageError(t("sub_bad_language", lang, value=value[:20]))
+                raise UsageError(t_rich("sub_bad_language", lang, value=user_text(value[:20])))
             language = chosen
         else:
-            raise UsageError(t("sub_bad_option", lang, value=value[:40]))
+            raise UsageError(t_rich("sub_bad_option", lang, value=user_text(value[:40])))
     return SubscribeOptions(hour, minute, zone, language, question)
 
 
@@ -294,7 +297,11 @@ class SubscriptionCommands:
             subscription, context.user.id, context.now
         )
         reply = await self._status(saved, context.now, lang)
-        title = t("sub_created" if created else "sub_updated", lang, channel=context.channel.name)
+        title = t_rich(
+            "sub_created" if created else "sub_updated",
+            lang,
+            channel=user_text(context.channel.name),
+        )
         return Reply(title=title, body=reply.body, fields=reply.fields)
 
     async def unsubscribe(self, context: CommandContext, args: str, lang: Lang) -> Reply:
@@ -303,15 +310,21 @@ class SubscriptionCommands:
         if not context.user.is_admin:
             return Reply(body=t("sub_admin_only", lang), ephemeral=True, is_error=True)
         if not await self._subscriptions.remove(context.channel.key):
-            return Reply(body=t("sub_none", lang, channel=context.channel.name), ephemeral=True)
-        return Reply(body=t("sub_removed", lang, channel=context.channel.name))
+            return Reply(
+                body=t_rich("sub_none", lang, channel=user_text(context.channel.name)),
+                ephemeral=True,
+            )
+        return Reply(body=t_rich("sub_removed", lang, channel=user_text(context.channel.name)))
 
     async def subscription(self, context: CommandContext, args: str, lang: Lang) -> Reply:
         if context.channel.kind == "thread":
             return _not_in_thread(lang)
         current = await self._subscriptions.get(context.channel.key)
         if current is None:
-            return Reply(body=t("sub_none", lang, channel=context.channel.name), ephemeral=True)
+            return Reply(
+                body=t_rich("sub_none", lang, channel=user_text(context.channel.name)),
+                ephemeral=True,
+            )
         return await self._status(current, context.now, lang)
 
     async def _status(self, subscription: Subscription, now: datetime, lang: Lang) -> Reply:
@@ -345,7 +358,7 @@ class SubscriptionCommands:
                 Field(t("sub_field_problem", lang), describe_problem(last.error, lang), False)
             )
         return Reply(
-            title=t("sub_title", lang, channel=subscription.channel_name),
+            title=t_rich("sub_title", lang, channel=user_text(subscription.channel_name)),
             body=body,
             fields=tuple(fields),
         )

@@ -11,13 +11,14 @@ from bot.core.commands import Command, CommandRouter, UsageError
 from bot.core.context import ChannelKey, CommandContext
 from bot.core.daily.model import Subscription
 from bot.core.facts import Difficulty
-from bot.core.i18n import Lang, t
+from bot.core.i18n import Lang, t, t_rich
 from bot.core.params import Choice, Param
 from bot.core.quiz.daily_question import DailyQuestion, day_out_now, names_question
 from bot.core.quiz.manager import QuizManager
 from bot.core.quiz.store import QuizStore
 from bot.core.quiz.streaks import streaks
 from bot.core.replies import Button, Field, Reply
+from bot.core.rich import fill, user_text
 from bot.core.settings import SettingsStore
 from bot.core.topics import TOPICS, find_topic, topic_label
 
@@ -76,7 +77,9 @@ def parse_quiz_options(
 
     def refused(value: str) -> UsageError:
         topics = ", ".join(TOPICS)
-        return UsageError(t("quiz_bad_args", lang, max=maximum, topics=topics, value=value[:40]))
+        return UsageError(
+            t_rich("quiz_bad_args", lang, max=maximum, topics=topics, value=user_text(value[:40]))
+        )
 
     count, topic, difficulty = default, None, None
     words = list(args)
@@ -304,7 +307,7 @@ class QuizCommands:
         page = 1
         if args:
             if not is_small_number(args) or int(args) < 1:
-                raise UsageError(t("leaderboard_bad_page", lang, value=args[:20]))
+                raise UsageError(t_rich("leaderboard_bad_page", lang, value=user_text(args[:20])))
             page = int(args)
         key = context.channel.key
         rows, total = await self._repository.leaderboard(
@@ -315,7 +318,11 @@ class QuizCommands:
         pages = max(1, math.ceil(total / PAGE_SIZE))
         fields = tuple(
             Field(
-                f"{(page - 1) * PAGE_SIZE + rank}. {row.user_name}",
+                fill(
+                    "{rank}. {name}",
+                    rank=(page - 1) * PAGE_SIZE + rank,
+                    name=user_text(row.user_name),
+                ),
                 t(
                     "leaderboard_line",
                     lang,
@@ -343,27 +350,34 @@ class QuizCommands:
 
     async def stats(self, context: CommandContext, args: str, lang: Lang) -> Reply:
         key = context.channel.key
-        who = args.strip().removeprefix("@") if args else ""
-        user_id = (
-            context.user.id
-            if not who
-            else (await self._repository.find_user(key.platform, key.tenant, who))
-        )
-        name = who or context.user.name
+        who = args.strip()
+        user_id: str | None = context.user.id
+        name = context.user.name
+        if who.removeprefix("@"):
+            # A mention names its person by id (the adapter resolves it); other text is
+            # an id or a name seen in this server, compared folded.
+            mentioned = await context.mentions.resolve(who) if context.mentions else None
+            if mentioned is not None:
+                user_id, name = mentioned.id, mentioned.name or who
+            else:
+                found = await self._repository.find_user(
+                    key.platform, key.tenant, who.removeprefix("@")
+                )
+                user_id, name = found, who
         stats = (
             await self._repository.user_stats(key.platform, key.tenant, user_id)
             if user_id
             else None
         )
         if stats is None:
-            return Reply(body=t("stats_none", lang, user=name[:60]), ephemeral=True)
+            return Reply(body=t_rich("stats_none", lang, user=user_text(name[:60])), ephemeral=True)
         accuracy = round(100 * stats.correct / stats.answered) if stats.answered else 0
         ranked = sorted(stats.topics, key=lambda tally: (-tally.correct, -tally.answered))
         best = topic_label(ranked[0].topic, lang) if ranked and ranked[0].topic in TOPICS else "—"
         today = context.now.astimezone(context.zone).date()
         current, longest = streaks(stats.daily_dates, today)
         return Reply(
-            title=t("stats_title", lang, user=stats.user_name),
+            title=t_rich("stats_title", lang, user=user_text(stats.user_name)),
             body="",
             fields=(
                 Field(t("stats_points", lang), str(stats.points), True),

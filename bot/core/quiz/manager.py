@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from bot.core.clock import Cancellable, TimerClock
 from bot.core.context import ChannelKey, CommandContext
 from bot.core.facts import Difficulty
-from bot.core.i18n import Lang, parse_language, t
+from bot.core.i18n import Lang, parse_language, t, t_rich
 from bot.core.ports import ChatPort, MessageHandle, PostTarget
 from bot.core.post_keys import check_post_key
 from bot.core.quiz.bank import QuestionBank, localized_choice_texts
@@ -41,6 +41,7 @@ from bot.core.quiz.replies import (
 )
 from bot.core.quiz.store import QuizStore
 from bot.core.replies import Reply
+from bot.core.rich import user_text
 from bot.core.topics import topic_label
 
 log = logging.getLogger(__name__)
@@ -157,7 +158,13 @@ class QuizManager:
             parent_id=_thread_parent(context),
         )
         suffix = t("quiz_topic_suffix", lang, topic=topic_label(topic, lang)) if topic else ""
-        intro = t("quiz_started", lang, user=context.user.name, count=len(questions), topic=suffix)
+        intro = t_rich(
+            "quiz_started",
+            lang,
+            user=user_text(context.user.name),
+            count=len(questions),
+            topic=suffix,
+        )
         first = _Outgoing(
             question_reply(game, 0, self.settings.seconds_per_question, intro),
             post_key(game_id, "q0"),
@@ -201,7 +208,7 @@ class QuizManager:
         # is returned, so "Quiz over" cannot come before a late question.
         await self._send(game, outgoing)
         board = await self._repository.scoreboard(game.game_id)
-        note = t("quiz_stopped_by", game.language, user=context.user.name)
+        note = t_rich("quiz_stopped_by", game.language, user=user_text(context.user.name))
         return scoreboard_reply(ranked(board), game.index + 1, game.language, note)
 
     # -- answers -----------------------------------------------------------------------

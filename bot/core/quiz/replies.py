@@ -6,6 +6,7 @@ from bot.core.i18n import Lang, t
 from bot.core.quiz.game import Player, QuizGame, Reveal
 from bot.core.quiz.question import CHOICE_LETTERS
 from bot.core.replies import Button, Field, Reply, shorten
+from bot.core.rich import RichText, fill, join, user_text
 
 BUTTON_LABEL_LIMIT = 70
 MEDALS = ("🥇", "🥈", "🥉")
@@ -16,7 +17,7 @@ def answer_action(game_id: int, index: int, choice: int) -> str:
     return f"quiz answer {game_id} {index} {choice}"
 
 
-def question_reply(game: QuizGame, index: int, seconds: float, intro: str = "") -> Reply:
+def question_reply(game: QuizGame, index: int, seconds: float, intro: RichText = "") -> Reply:
     """Question ``index`` of ``game`` with its answer buttons."""
     lang = game.language
     question = game.questions[index]
@@ -47,7 +48,7 @@ def closed_question_reply(game: QuizGame, index: int) -> Reply:
     )
 
 
-def _question_body(game: QuizGame, index: int, intro: str, mark_answer: bool) -> str:
+def _question_body(game: QuizGame, index: int, intro: RichText, mark_answer: bool) -> RichText:
     lang = game.language
     question = game.questions[index]
     lines = [
@@ -55,14 +56,25 @@ def _question_body(game: QuizGame, index: int, intro: str, mark_answer: bool) ->
         + (" ✅" if mark_answer and i == question.correct else "")
         for i, choice in enumerate(question.choices)
     ]
-    head = [intro, ""] if intro else []
-    return "\n".join([*head, question.prompt.get(lang), "", *lines])
+    body = "\n".join([question.prompt.get(lang), "", *lines])
+    # The intro names the starter: user text, kept apart from the question's markup.
+    return join("\n", [intro, "", body]) if intro else body
 
 
 def reveal_reply(reveal: Reveal, lang: Lang) -> Reply:
     question = reveal.question
     winners = sorted(reveal.winners, key=lambda a: -a.points)
-    right = ", ".join(f"{a.user_name} (+{a.points})" for a in winners) or t("quiz_nobody", lang)
+    right = (
+        join(
+            ", ",
+            [
+                fill("{name} (+{points})", name=user_text(a.user_name), points=a.points)
+                for a in winners
+            ],
+        )
+        if winners
+        else t("quiz_nobody", lang)
+    )
     return Reply(
         title=t("quiz_reveal_title", lang, answer=question.answer_text(lang)),
         body=question.explanation.get(lang),
@@ -72,12 +84,16 @@ def reveal_reply(reveal: Reveal, lang: Lang) -> Reply:
     )
 
 
-def scoreboard_reply(players: list[Player], total: int, lang: Lang, note: str = "") -> Reply:
+def scoreboard_reply(players: list[Player], total: int, lang: Lang, note: RichText = "") -> Reply:
     if not players:
         return Reply(title=t("quiz_over_title", lang), body=note or t("quiz_over_empty", lang))
     fields = tuple(
         Field(
-            f"{MEDALS[rank] if rank < len(MEDALS) else f'{rank + 1}.'} {player.name}",
+            fill(
+                "{medal} {name}",
+                medal=MEDALS[rank] if rank < len(MEDALS) else f"{rank + 1}.",
+                name=user_text(player.name),
+            ),
             t("quiz_scoreline", lang, points=player.points, correct=player.correct, total=total),
         )
         for rank, player in enumerate(players[:10])

@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.core.clock import SimulatedClock
 from bot.core.context import Channel, CommandContext, User
 from bot.core.replies import Reply
+from bot.core.rich import render_plain
 from tests.conftest import FIXTURE_FACTS
 from tests.fakes import FakeChatPort, channel_gone
 
@@ -60,7 +61,10 @@ def field(reply: Reply, name: str) -> str:
 async def test_subscribe_with_defaults_from_config(core: Core) -> None:
     reply = await core.router.handle(context(), "/alliance subscribe")
     assert not reply.is_error
-    assert reply.title == "Subscribed #history to the daily post"
+    assert (
+        reply.title is not None
+        and render_plain(reply.title) == "Subscribed #history to the daily post"
+    )
     assert field(reply, "Time") == "08:15 (Europe/London)"
     assert field(reply, "Next post") == "2026-06-22 08:15 BST"
     assert field(reply, "Last delivery") == "none yet"
@@ -76,7 +80,10 @@ async def test_subscribe_with_defaults_from_config(core: Core) -> None:
 )
 async def test_subscribe_options_in_any_order_and_form(core: Core, args: str) -> None:
     reply = await core.router.handle(context(locale="ja"), f"/alliance subscribe {args}")
-    assert reply.title == "#history で毎日の投稿を開始しました"
+    assert (
+        reply.title is not None
+        and render_plain(reply.title) == "#history で毎日の投稿を開始しました"
+    )
     assert field(reply, "時刻") == "07:30 (Asia/Tokyo)"
     assert field(reply, "言語") == "ja"
     assert field(reply, "次回の投稿") == "2026-06-22 07:30 JST"
@@ -85,7 +92,10 @@ async def test_subscribe_options_in_any_order_and_form(core: Core, args: str) ->
 async def test_resubscribing_updates_and_never_duplicates(core: Core) -> None:
     await core.router.handle(context(), "subscribe time 09:00")
     second = await core.router.handle(context(), "subscribe time 18:00")
-    assert second.title == "Updated the daily post of #history"
+    assert (
+        second.title is not None
+        and render_plain(second.title) == "Updated the daily post of #history"
+    )
     shown = await core.router.handle(context(admin=False), "subscription")
     assert field(shown, "Time") == "18:00 (Europe/London)"
     assert len(await core.poster._subscriptions.active(["test"])) == 1
@@ -128,7 +138,7 @@ async def test_non_admins_are_refused_politely_and_nothing_changes(
 async def test_unsubscribe(core: Core) -> None:
     await core.router.handle(context(), "subscribe")
     gone = await core.router.handle(context(), "unsubscribe")
-    assert gone.body == "#history will no longer get the daily post."
+    assert render_plain(gone.body) == "#history will no longer get the daily post."
     again = await core.router.handle(context(), "unsubscribe")
     assert "has no daily post" in again.body
 
