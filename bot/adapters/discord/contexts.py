@@ -11,6 +11,7 @@ import discord
 from bot.adapters.discord.port import PLATFORM
 from bot.core.context import Channel, ChannelKind, CommandContext, User
 from bot.core.i18n import LANGUAGES
+from bot.core.user_mentions import MentionedUser, discord_mention
 
 
 def supported_locale(*candidates: str | None) -> str | None:
@@ -43,7 +44,7 @@ def _channel(
 
 
 def interaction_context(
-    interaction: discord.Interaction[Any], zone: ZoneInfo, now: datetime | None = None
+    interaction: discord.Interaction[Any], zone: ZoneInfo | None = None, now: datetime | None = None
 ) -> CommandContext:
     """The caller of a slash command or a button press."""
     guild_id = interaction.guild_id
@@ -56,11 +57,12 @@ def interaction_context(
         locale=supported_locale(interaction.locale.value, guild_locale),
         now=now or datetime.now(UTC),
         timezone=zone,
+        mentions=DiscordMentions(),
     )
 
 
 def message_context(
-    message: discord.Message, zone: ZoneInfo, now: datetime | None = None
+    message: discord.Message, zone: ZoneInfo | None = None, now: datetime | None = None
 ) -> CommandContext:
     """The author of a plain chat message (a typed quiz answer). A message carries no
     client locale, so the guild's decides."""
@@ -73,4 +75,12 @@ def message_context(
         locale=supported_locale(guild.preferred_locale.value if guild else None),
         now=now or datetime.now(UTC),
         timezone=zone,
+        mentions=DiscordMentions(),
     )
+
+
+class DiscordMentions:
+    """``<@123>`` and ``<@!123>`` in a command's text name the person with that id."""
+
+    async def resolve(self, reference: str) -> MentionedUser | None:
+        return discord_mention(reference)

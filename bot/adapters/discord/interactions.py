@@ -78,14 +78,14 @@ class InteractionHandler:
         path: Sequence[str],
         options: Mapping[str, Any],
     ) -> None:
-        context = interaction_context(interaction, self._core.settings.timezone)
+        context = interaction_context(interaction)
         lang = self._lang(context)
         # The core refuses what does not fit here (a server-only command in a DM).
         line = self._core.router.command_line(path, options)
         await self._answer(interaction, self._run(context, line), lang, spec.slow, spec.private)
 
     async def press(self, interaction: discord.Interaction[Any], action: str) -> None:
-        context = interaction_context(interaction, self._core.settings.timezone)
+        context = interaction_context(interaction)
         lang = self._lang(context)
         # The action is a command line: its command's flags say whether to defer at once.
         command = self._core.router.command_for_line(action)
@@ -100,7 +100,7 @@ class InteractionHandler:
         param: Param,
         partial: str,
     ) -> list[app_commands.Choice[str]]:
-        context = interaction_context(interaction, self._core.settings.timezone)
+        context = interaction_context(interaction)
         lang = self._lang(context)
         # The core's completion never raises, ranks in the caller's language, returns ≤ 25.
         choices = await self._core.router.complete(context, list(path), param.name, partial)
@@ -175,7 +175,7 @@ class InteractionHandler:
         """A plain chat message (needs the Message Content intent): a typed quiz answer."""
         if message.author.bot or not message.content or message.guild is None:
             return
-        context = message_context(message, self._core.settings.timezone)
+        context = message_context(message)
         reply = await self._core.router.handle_message(context, message.content)
         if reply is None:
             return

@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.core.i18n import Lang, t
 from bot.core.replies import Button, Field, Reply, SourceLink, shorten
+from bot.core.rich import RichText, render_discord, render_plain
 
 __all__ = [
     "ACKNOWLEDGED_EMOJI",
@@ -90,7 +91,9 @@ class _Budget:
         return kept
 
 
-def _footer(text: str | None, marker: str | None, budget: _Budget) -> str | None:
+def _footer(footer: RichText | None, marker: str | None, budget: _Budget) -> str | None:
+    # Discord shows an embed footer as it is (no markdown), so it is rendered as plain text.
+    text = render_plain(footer) if footer else None
     if marker is None:
         return budget.take(text, LIMITS.footer) or None if text else None
     # The post marker must end the footer, whole: the text gives way to it.
@@ -105,8 +108,8 @@ def _footer(text: str | None, marker: str | None, budget: _Budget) -> str | None
 def _field(field: Field, budget: _Budget) -> Json | None:
     if budget.left < 2 * len(_EMPTY) + 8:
         return None  # not enough left for anything a reader could use
-    name = budget.take(field.name, LIMITS.field_name) or _EMPTY
-    value = budget.take(field.value, LIMITS.field_value) or _EMPTY
+    name = budget.take(render_discord(field.name), LIMITS.field_name) or _EMPTY
+    value = budget.take(render_discord(field.value), LIMITS.field_value) or _EMPTY
     return {"name": name, "value": value, "inline": field.inline}
 
 
@@ -119,12 +122,13 @@ def embed_json(reply: Reply, lang: Lang, marker: str | None = None) -> Json:
     embed: Json = {"type": "rich", "color": _ERROR_COLOUR if reply.is_error else _COLOUR}
     budget = _Budget(LIMITS.total)
     if reply.title:
-        embed["title"] = budget.take(reply.title, LIMITS.title)
+        embed["title"] = budget.take(render_discord(reply.title), LIMITS.title)
     if (footer := _footer(reply.footer, marker, budget)) is not None:
         embed["footer"] = {"text": footer}
     sources = _sources_field(reply.sources, lang)
     sources_json = _field(sources, budget) if sources else None
-    if reply.body and (description := budget.take(reply.body, LIMITS.description)):
+    body = render_discord(reply.body) if reply.body else ""
+    if body and (description := budget.take(body, LIMITS.description)):
         embed["description"] = description
     room = LIMITS.fields - (1 if sources_json else 0)
     fields = [f for f in (_field(field, budget) for field in reply.fields[:room]) if f]

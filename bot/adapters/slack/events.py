@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.adapters.slack.port import PLATFORM
 from bot.adapters.slack.users import SlackUser
 from bot.core.context import Channel, ChannelKind, CommandContext, User
+from bot.core.user_mentions import MentionedUser, slack_mention
 
 Payload = dict[str, Any]
 
@@ -93,7 +94,9 @@ def message_where(body: Payload, event: Payload) -> Where:
     return Where(team_id, channel_id, channel_id, kind, thread_ts)
 
 
-def context_for(user: SlackUser, where: Where, now: datetime, timezone: ZoneInfo) -> CommandContext:
+def context_for(
+    user: SlackUser, where: Where, now: datetime, timezone: ZoneInfo | None = None
+) -> CommandContext:
     """The core's view of a command: nobody is an admin in a DM, as on every platform."""
     admin = user.is_admin and where.kind != "dm"
     return CommandContext(
@@ -102,4 +105,12 @@ def context_for(user: SlackUser, where: Where, now: datetime, timezone: ZoneInfo
         locale=user.locale,
         now=now,
         timezone=timezone,
+        mentions=SlackMentions(),
     )
+
+
+class SlackMentions:
+    """``<@U123>`` and ``<@U123|name>`` in a command's text name the person with that id."""
+
+    async def resolve(self, reference: str) -> MentionedUser | None:
+        return slack_mention(reference)

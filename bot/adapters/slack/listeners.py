@@ -87,8 +87,8 @@ class SlackListeners:
 
     async def _context(self, user_id: str, name_hint: str, where: Where) -> CommandContext:
         user = await self._users.lookup(user_id, name_hint)
-        timezone = self._core.settings.timezone
-        return context_for(user, where, self._now(), timezone)
+        # No zone from the platform: the router resolves it from the stored preferences.
+        return context_for(user, where, self._now())
 
     def _lang(self, context: CommandContext) -> Lang:
         return self._core.router.language(context)

@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.core.i18n import Lang, t
 from bot.core.replies import Button, Field, Reply, shorten
+from bot.core.rich import RichText, bold, is_blank, join, render_plain, render_slack
 
 __all__ = [
     "ACTION_ID_PREFIX",
@@ -39,7 +40,6 @@ FALLBACK_LIMIT = 3000
 # A button's action_id is this prefix and its index; its value carries the core's action.
 ACTION_ID_PREFIX = "alliance-button-"
 
-_BOLD = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
 _ACTION_ID = re.compile(re.escape(ACTION_ID_PREFIX) + r"(\d{1,3})")
 
 
@@ -58,9 +58,10 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def mrkdwn(text: str) -> str:
-    """Core text as Slack mrkdwn: escaped, and the core's neutral ``**bold**`` as ``*bold*``."""
-    return _BOLD.sub(r"*\1*", escape(text))
+def mrkdwn(text: RichText) -> str:
+    """Core text as Slack mrkdwn: user text escaped (and its marks inert), the bot's own
+    neutral ``**bold**`` as ``*bold*`` (:func:`bot.core.rich.render_slack`)."""
+    return render_slack(text)
 
 
 def action_index(action_id: str) -> int | None:
@@ -88,8 +89,8 @@ def fallback_text(reply: Reply) -> str:
     """The plain ``text`` every message carries: the title and body, else the first field."""
     parts = [part for part in (reply.title, reply.body) if part]
     if not parts and reply.fields:
-        parts = [f"{reply.fields[0].name}: {reply.fields[0].value}"]
-    return _fit(mrkdwn("\n".join(parts)), FALLBACK_LIMIT)
+        parts = [reply.fields[0].name + ": " + reply.fields[0].value]
+    return _fit(mrkdwn(join("\n", parts)), FALLBACK_LIMIT)
 
 
 def _fit(escaped: str, limit: int) -> str:
@@ -103,22 +104,24 @@ def _plain(text: str, limit: int) -> dict[str, Any]:
     return {"type": "plain_text", "text": _fit(escape(text), limit), "emoji": True}
 
 
-def _markdown(text: str, limit: int = TEXT_LIMIT) -> dict[str, str]:
+def _markdown(text: RichText, limit: int = TEXT_LIMIT) -> dict[str, str]:
     return {"type": "mrkdwn", "text": _fit(mrkdwn(text), limit)}
 
 
-def _context(text: str) -> Block:
+def _context(text: RichText) -> Block:
     return {"type": "context", "elements": [_markdown(text)]}
 
 
 def _header(reply: Reply) -> list[Block]:
     if not reply.title:
         return []
-    return [{"type": "header", "text": _plain(reply.title.replace("**", ""), HEADER_LIMIT)}]
+    # A header is plain_text: the bot's own bold marks are dropped, user text kept as typed.
+    title = render_plain(reply.title).replace("**", "")
+    return [{"type": "header", "text": _plain(title, HEADER_LIMIT)}]
 
 
 def _body(reply: Reply) -> list[Block]:
-    if not reply.body.strip():
+    if is_blank(reply.body):
         return []
     return [{"type": "section", "text": _markdown(reply.body)}]
 
@@ -135,7 +138,7 @@ def _fields(fields: tuple[Field, ...]) -> list[Block]:
                 {
                     "type": "section",
                     "fields": [
-                        _markdown(f"**{f.name}**\n{f.value}", FIELD_TEXT_LIMIT) for f in chunk
+                        _markdown(bold(f.name) + "\n" + f.value, FIELD_TEXT_LIMIT) for f in chunk
                     ],
                 }
             )
@@ -146,7 +149,7 @@ def _fields(fields: tuple[Field, ...]) -> list[Block]:
             inline.append(field)
             continue
         flush()
-        blocks.append({"type": "section", "text": _markdown(f"**{field.name}**\n{field.value}")})
+        blocks.append({"type": "section", "text": _markdown(bold(field.name) + "\n" + field.value)})
     flush()
     return blocks
 
