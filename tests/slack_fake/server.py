@@ -298,20 +298,26 @@ class FakeSlack:
     def _replies(self, args: JsonObject) -> JsonObject:
         channel, thread = str(args["channel"]), str(args["ts"])
         with_metadata = args.get("include_all_metadata") in ("1", "true", True)
-        in_thread = [
+        # As Slack answers: the thread from its parent on, oldest first, a page at a time.
+        every = [
             message
             for message in self.messages.get(channel, [])
             if thread in (message["ts"], message.get("thread_ts"))
-        ][: int(args.get("limit", 100))]
-        return {
+        ]
+        start = int(str(args.get("cursor") or 0))
+        end = start + int(args.get("limit", 100))
+        answer: JsonObject = {
             "messages": [
                 message
                 if with_metadata
                 else {key: value for key, value in message.items() if key != "metadata"}
-                for message in in_thread
+                for message in every[start:end]
             ],
-            "has_more": False,
+            "has_more": end < len(every),
         }
+        if end < len(every):
+            answer["response_metadata"] = {"next_cursor": str(end)}
+        return answer
 
     def _connections_open(self, args: JsonObject) -> JsonObject:
         return {"url": f"ws://127.0.0.1:{self._port}/socket"}

@@ -38,6 +38,8 @@ PLATFORM = "slack"
 MESSAGES_PER_SECOND_PER_CHANNEL = 1.0
 # How far back was_posted looks: a crash leaves its post among the latest messages.
 HISTORY_LIMIT = 200
+# How many pages of a thread was_posted reads (Slack answers a thread oldest first).
+THREAD_PAGES = 25
 
 # Errors that will not go away by retrying: the subscription pauses until an admin acts.
 _PERMANENT: Mapping[str, DeliveryProblem] = {
@@ -114,19 +116,36 @@ class SlackChatPort:
 
     async def was_posted(self, target: PostTarget, key: str) -> bool:
         if target.thread_id:
-            # Replies in a thread are not in the channel's history, only in the thread's.
-            request = self._client.conversations_replies(
-                channel=target.channel_id,
-                ts=target.thread_id,
-                include_all_metadata=True,
-                limit=HISTORY_LIMIT,
-            )
-        else:
-            request = self._client.conversations_history(
+            return await self._in_thread(target.channel_id, target.thread_id, key)
+        answer = await _call(
+            self._client.conversations_history(
                 channel=target.channel_id, include_all_metadata=True, limit=HISTORY_LIMIT
             )
-        answer = await _call(request)
+        )
         return any(_key_of(message) == key for message in answer.get("messages") or ())
+
+    async def _in_thread(self, channel_id: str, thread_ts: str, key: str) -> bool:
+        # Replies in a thread are not in the channel's history, only in the thread's, which
+        # Slack answers oldest first: a recent post in a long thread is on a later page.
+        cursor: str | None = None
+        for _ in range(THREAD_PAGES):
+            answer = await _call(
+                self._client.conversations_replies(
+                    channel=channel_id,
+                    ts=thread_ts,
+                    include_all_metadata=True,
+                    limit=HISTORY_LIMIT,
+                    cursor=cursor,
+                )
+            )
+            if any(_key_of(message) == key for message in answer.get("messages") or ()):
+                return True
+            metadata = answer.get("response_metadata")
+            cursor = metadata.get("next_cursor") if isinstance(metadata, dict) else None
+            if not answer.get("has_more") or not cursor:
+                return False
+        log.warning("was_posted: thread %s in %s is longer than we read", thread_ts, channel_id)
+        return False
 
 
 def _key_of(message: Any) -> str | None:

@@ -104,6 +104,22 @@ async def test_a_post_found_in_history_is_not_posted_again(slack_bot: SlackBot) 
     assert port.serves(slack_bot.fake.team_id) and not port.serves("T0OTHER")
 
 
+async def test_a_post_at_the_end_of_a_long_thread_is_found_there(slack_bot: SlackBot) -> None:
+    # conversations.replies answers oldest first: a post after 300 replies is on a later
+    # page, and not finding it would post it a second time after a crash.
+    port = slack_bot.adapter.port
+    parent = "1700000000.000001"
+    target = PostTarget("slack", slack_bot.fake.team_id, "C9", "general", parent)
+    chatter = [
+        {"type": "message", "ts": f"1700000001.{n:06d}", "user": "U1", "thread_ts": parent}
+        for n in range(300)
+    ]
+    slack_bot.fake.messages["C9"] = [{"type": "message", "ts": parent, "user": "U1"}, *chatter]
+    await port.post(target, Reply(body="late in the thread"), "quiz-7-q9")
+    assert await port.was_posted(target, "quiz-7-q9")
+    assert not await port.was_posted(target, "quiz-7-q8")
+
+
 async def test_a_post_in_a_thread_goes_there_and_is_found_there(slack_bot: SlackBot) -> None:
     port = slack_bot.adapter.port
     target = PostTarget("slack", slack_bot.fake.team_id, "C9", "general", "1700000000.000001")
