@@ -38,6 +38,8 @@ class FakeUser:
     locale: str = "en-US"
     is_admin: bool = False
     is_owner: bool = False
+    # The member's home workspace, when not this one (a Slack Connect shared channel).
+    team_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -268,7 +270,7 @@ class FakeSlack:
             raise _ApiError("user_not_found")
         described: JsonObject = {
             "id": user.id,
-            "team_id": self.team_id,
+            "team_id": user.team_id or self.team_id,
             "name": user.name,
             "real_name": user.name.title(),
             "is_admin": user.is_admin,

@@ -97,8 +97,10 @@ def message_where(body: Payload, event: Payload) -> Where:
 def context_for(
     user: SlackUser, where: Where, now: datetime, timezone: ZoneInfo | None = None
 ) -> CommandContext:
-    """The core's view of a command: nobody is an admin in a DM, as on every platform."""
-    admin = user.is_admin and where.kind != "dm"
+    """The core's view of a command: nobody is an admin in a DM, as on every platform, nor
+    in a workspace that is not their own (a Slack Connect channel shared with another)."""
+    admin = user.is_admin and where.kind != "dm" and bool(where.team_id)
+    admin = admin and user.team_id == where.team_id
     return CommandContext(
         user=User(user.id, user.name, is_admin=admin),
         channel=where.channel(),

@@ -32,6 +32,9 @@ class SlackUser:
     name: str
     locale: str | None
     is_admin: bool
+    # The member's home workspace: in a Slack Connect channel an outsider's is_admin speaks
+    # of their own workspace, never of the one the command is run in.
+    team_id: str = ""
 
 
 class UserDirectory:
@@ -88,6 +91,7 @@ def _parse(user_id: str, data: dict[str, object], name_hint: str) -> SlackUser:
         name=name,
         locale=locale if isinstance(locale, str) else None,
         is_admin=data.get("is_admin") is True or data.get("is_owner") is True,
+        team_id=team if isinstance(team := data.get("team_id"), str) else "",
     )
 
 

@@ -41,6 +41,16 @@ async def test_admins_and_owners_may_subscribe(slack_bot: SlackBot) -> None:
     assert second is not None and (second.hour, second.minute) == (10, 0)
 
 
+async def test_an_admin_of_another_workspace_in_a_shared_channel_is_refused(
+    slack_bot: SlackBot,
+) -> None:
+    # Slack Connect: users.info describes an external member, admin of their own workspace.
+    slack_bot.fake.add_user(FakeUser("UEXT", "outsider", is_owner=True, team_id="T0OTHER"))
+    reply = await slack_bot.command("subscribe time 09:00", user="UEXT")
+    assert t("sub_admin_only", "en") in all_text(reply)
+    assert await slack_bot.core.subscriptions.get(channel(slack_bot)) is None
+
+
 async def test_a_failed_lookup_refuses_rather_than_grants_and_is_asked_again(
     slack_bot: SlackBot,
 ) -> None:

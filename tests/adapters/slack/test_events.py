@@ -62,7 +62,7 @@ def test_a_button_press_names_its_team_channel_and_thread() -> None:
 
 
 def test_nobody_is_an_admin_in_a_dm() -> None:
-    owner = SlackUser("U1", "root", "ja-JP", is_admin=True)
+    owner = SlackUser("U1", "root", "ja-JP", is_admin=True, team_id="T1")
     now = datetime(2026, 6, 22, tzinfo=UTC)
     dm = context_for(owner, command_where({"channel_id": "D1"}), now, ZoneInfo("UTC"))
     channel = context_for(
