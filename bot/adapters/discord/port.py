@@ -73,6 +73,12 @@ def delivery_error(error: BaseException) -> DeliveryError:
     return TransientDeliveryError(type(error).__name__, None)
 
 
+def _destination(target: PostTarget) -> str:
+    """The channel a post goes to: a Discord thread is a channel of its own, so a post in a
+    thread goes to the thread's id, not its parent's."""
+    return target.thread_id or target.channel_id
+
+
 class DiscordPort:
     """Posts for the core through a logged-in discord.py client."""
 
@@ -111,7 +117,7 @@ class DiscordPort:
 
     async def post(self, target: PostTarget, reply: Reply, key: str) -> MessageHandle:
         await self._ready()
-        channel = self._client.get_partial_messageable(int(target.channel_id))
+        channel = self._client.get_partial_messageable(int(_destination(target)))
         message = self._message(reply, post_marker(key))
         if message["view"] is None:
             del message["view"]
@@ -119,7 +125,7 @@ class DiscordPort:
             sent = await channel.send(nonce=key, **message)
         except (discord.DiscordException, aiohttp.ClientError, TimeoutError) as error:
             raise delivery_error(error) from None
-        return MessageHandle(PLATFORM, target.channel_id, str(sent.id))
+        return MessageHandle(PLATFORM, _destination(target), str(sent.id), target.thread_id)
 
     async def edit(self, handle: MessageHandle, reply: Reply) -> None:
         await self._ready()
@@ -134,7 +140,7 @@ class DiscordPort:
 
     async def was_posted(self, target: PostTarget, key: str) -> bool:
         await self._ready()
-        channel = self._client.get_partial_messageable(int(target.channel_id))
+        channel = self._client.get_partial_messageable(int(_destination(target)))
         me = self._client.user
         try:
             async for message in channel.history(limit=HISTORY_LIMIT):

@@ -122,3 +122,20 @@ async def test_a_burst_past_the_global_limit_is_slowed_down_not_lost(world: Worl
     assert len(world.fake.channel_history(world.channel.id)) == 70
     statuses = posts_to(world, world.channel)
     assert statuses.count(200) == 70 and set(statuses) == {200, 429}  # the limit was hit
+
+
+async def test_a_post_to_a_thread_goes_to_the_thread_and_is_found_there(world: World) -> None:
+    # A Discord thread is a channel of its own: the post goes to its id, not its parent's.
+    thread = FakeChannel(world.channel.id + 1, "quiz-thread", world.guild.id, type=11)
+    world.fake.channels[thread.id] = thread
+    port = world.adapter.port
+    target = PostTarget(
+        "discord", str(world.guild.id), str(world.channel.id), "quiz-thread", str(thread.id)
+    )
+    handle = await port.post(target, Reply(body="in the thread"), "quiz-7-q0")
+    assert len(world.fake.channel_history(thread.id)) == 1
+    assert world.fake.channel_history(world.channel.id) == []
+    assert await port.was_posted(target, "quiz-7-q0")
+    await port.edit(handle, Reply(body="closed"))
+    edited = world.fake.channel_history(thread.id)[0]
+    assert edited["embeds"][0]["description"] == "closed"
