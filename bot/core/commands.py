@@ -17,7 +17,7 @@ import logging
 import re
 import unicodedata
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 from bot.core.completion import CompletionSource, rank_choices
@@ -30,7 +30,9 @@ from bot.core.params import (
     AutocompleteSource,
     Choice,
     Param,
+    check_localized_names,
     check_name,
+    check_unique_names,
     switch_word,
 )
 from bot.core.preferences import PreferenceResolver, Resolved
@@ -39,6 +41,7 @@ from bot.core.rich import RichText, user_text
 
 __all__ = [
     "COMMAND_PREFIX",
+    "COMMAND_PREFIX_NAMES",
     "MAX_INPUT_LENGTH",
     "Command",
     "CommandRouter",
@@ -56,6 +59,8 @@ log = logging.getLogger(__name__)
 
 MAX_INPUT_LENGTH = 500
 COMMAND_PREFIX = "/alliance"
+# The top-level group's name for clients in other languages (Discord's localised names).
+COMMAND_PREFIX_NAMES: dict[Lang, str] = {"ja": "米ソ同盟"}
 # Discord's limits on the options of one command and the subcommands of one group.
 MAX_PARAMS = 25
 MAX_SUBCOMMANDS = 25
@@ -80,7 +85,9 @@ class Command:
     button actions). ``private``: the reply is always ephemeral. ``slow``: the handler may
     touch the database, so Discord must defer first. ``server_only``: refused in a DM (by
     the router). ``admin_only``: a platform may hide it from non-admins (Discord's default
-    member permissions); the handler still checks the caller's rights.
+    member permissions); the handler still checks the caller's rights. ``names``: what a
+    platform shows a client in another language instead of ``name`` (Discord's localised
+    command names); the text grammar reads ``name`` and ``aliases`` only.
     """
 
     name: str
@@ -95,9 +102,11 @@ class Command:
     slow: bool = False
     server_only: bool = False
     admin_only: bool = False
+    names: dict[Lang, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         check_name(self.name, "command")
+        check_localized_names(self.names, f"command {self.name!r}")
         for alias in self.aliases:
             check_name(alias, "alias")
         _check_params(self.name, self.params)
@@ -109,6 +118,10 @@ class Command:
             names = [sub.name for sub in self.subcommands]
             if len(set(names)) != len(names):
                 raise ValueError(f"command {self.name!r} has a subcommand name twice")
+            check_unique_names(
+                [(sub.name, sub.names) for sub in self.subcommands],
+                f"command {self.name!r}'s subcommands",
+            )
             for sub in self.subcommands:
                 # Discord nests /alliance → group → subcommand, and no deeper.
                 if sub.subcommands:
@@ -120,6 +133,10 @@ class Command:
         """The subcommand called ``name`` (any case), or None."""
         wanted = name.lower()
         return next((sub for sub in self.subcommands if sub.name == wanted), None)
+
+    def name_in(self, lang: Lang) -> str:
+        """The name a client in ``lang`` sees (English where none is declared)."""
+        return self.names.get(lang, self.name)
 
     def param(self, name: str) -> Param | None:
         """The parameter called ``name``, or None."""
@@ -141,6 +158,7 @@ class Command:
             slow=self.slow,
             server_only=self.server_only,
             admin_only=self.admin_only,
+            names=dict(self.names),
         )
 
 
@@ -150,7 +168,8 @@ class CommandSpec:
     parameters and flags, but not its handler (every run goes through the router).
 
     ``summary`` is the help's full sentence; ``description`` the same shortened to the 100
-    characters Discord allows a command description.
+    characters Discord allows a command description. ``names``: the command's name in
+    other languages, for a platform's localised command tree.
     """
 
     name: str
@@ -165,6 +184,11 @@ class CommandSpec:
     slow: bool = False
     server_only: bool = False
     admin_only: bool = False
+    names: dict[Lang, str] = field(default_factory=dict)
+
+    def name_in(self, lang: Lang) -> str:
+        """The name a client in ``lang`` sees (English where none is declared)."""
+        return self.names.get(lang, self.name)
 
 
 def _check_params(command: str, params: tuple[Param, ...]) -> None:
@@ -174,6 +198,7 @@ def _check_params(command: str, params: tuple[Param, ...]) -> None:
     names = [param.name for param in params]
     if len(set(names)) != len(names):
         raise ValueError(f"{where} has a parameter name twice")
+    check_unique_names([(param.name, param.names) for param in params], f"{where}'s parameters")
     seen_optional = False
     for index, param in enumerate(params):
         if param.required and seen_optional:
@@ -260,6 +285,11 @@ class CommandRouter:
         for name in names:
             if name in self._commands or names.count(name) > 1:
                 raise ValueError(f"command name '{name}' registered twice")
+        # Clients in another language see the localised names: those must be unique too.
+        check_unique_names(
+            [(known.name, known.names) for known in (*self._ordered, command)],
+            "the command list",
+        )
         for name in names:
             self._commands[name] = command
         self._ordered.append(command)

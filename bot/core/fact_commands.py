@@ -52,8 +52,10 @@ class FactCommands:
                         },
                         style="rest",
                         autocomplete="fact",
+                        names={"ja": "テーマ"},
                     ),
                 ),
+                names={"ja": "出来事"},
             ),
             Command(
                 "today",
@@ -64,6 +66,7 @@ class FactCommands:
                     "ja": "今日が記念日の出来事と、何年前かを表示。",
                 },
                 "/alliance today",
+                names={"ja": "今日"},
             ),
             Command(
                 "on",
@@ -81,8 +84,10 @@ class FactCommands:
                         },
                         style="rest",
                         required=True,
+                        names={"ja": "日付"},
                     ),
                 ),
+                names={"ja": "日付"},
             ),
             Command(
                 "search",
@@ -103,8 +108,10 @@ class FactCommands:
                         },
                         style="rest",
                         required=True,
+                        names={"ja": "検索語"},
                     ),
                 ),
+                names={"ja": "検索"},
             ),
             Command(
                 "help",
@@ -113,6 +120,7 @@ class FactCommands:
                 {"en": "This list.", "ja": "この一覧を表示。"},
                 "/alliance help",
                 private=True,
+                names={"ja": "ヘルプ"},
             ),
         ):
             router.register(command)

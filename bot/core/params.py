@@ -9,7 +9,8 @@ declaration fails at import or registration rather than when a platform refuses 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Literal
 
 from bot.core.errors import UsageError
@@ -26,6 +27,9 @@ AutocompleteSource = Literal["topic", "fact", "timezone"]
 
 # Discord's rules for option and command names, descriptions and choices.
 NAME_PATTERN = re.compile(r"[a-z0-9_-]{1,32}")
+# A name in another language (what Discord shows a Japanese client): letters and digits of
+# any script, ``-`` and ``_``, no spaces, and lower-case where the script has case.
+LOCALIZED_NAME_PATTERN = re.compile(r"[-_\w]{1,32}")
 MAX_DESCRIPTION = 100
 MAX_CHOICES = 25
 MAX_CHOICE_TEXT = 100
@@ -43,6 +47,37 @@ def check_name(name: str, what: str) -> None:
     """
     if not NAME_PATTERN.fullmatch(name):
         raise ValueError(f"{what} name {name!r} must match [a-z0-9_-]{{1,32}}")
+
+
+def check_localized_names(names: dict[Lang, str], what: str) -> None:
+    """A command's or parameter's names in languages other than English (the English name
+    is the one the text grammar reads, so it is never given here).
+
+    Raises:
+        ValueError: naming ``what``, the language and the bad name.
+    """
+    for lang, name in names.items():
+        if lang not in LANGUAGES or lang == "en":
+            raise ValueError(f"{what} has a name in {lang!r}, not a non-English language")
+        if not LOCALIZED_NAME_PATTERN.fullmatch(name) or name != name.lower():
+            raise ValueError(
+                f"{what} name in {lang} {name!r} must be 1 to 32 lower-case letters, "
+                "digits, '-' or '_'"
+            )
+
+
+def check_unique_names(named: Sequence[tuple[str, dict[Lang, str]]], what: str) -> None:
+    """No two of ``named`` (English name, other names) show the same name in any language;
+    a language without a name of its own shows the English one.
+
+    Raises:
+        ValueError: naming ``what``, the language and the name used twice.
+    """
+    for lang in LANGUAGES:
+        shown = [names.get(lang, name) for name, names in named]
+        twice = sorted({name for name in shown if shown.count(name) > 1})
+        if twice:
+            raise ValueError(f"{what} has the {lang} name {twice[0]!r} twice")
 
 
 def check_texts(texts: dict[Lang, str], what: str, limit: int = MAX_DESCRIPTION) -> None:
@@ -83,7 +118,9 @@ class Choice:
 class Param:
     """A parameter of a command. ``required`` parameters come before optional ones (Discord
     requires it); ``choices`` only for kind "choice"; ``min_value``/``max_value`` only for
-    integers; ``autocomplete`` only for strings."""
+    integers; ``autocomplete`` only for strings. ``names``: what a platform shows a client
+    in another language instead of ``name`` (Discord's localised option names); the text
+    grammar reads ``name`` only."""
 
     name: str
     kind: ParamKind
@@ -94,9 +131,11 @@ class Param:
     min_value: int | None = None
     max_value: int | None = None
     autocomplete: AutocompleteSource | None = None
+    names: dict[Lang, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         check_name(self.name, "parameter")
+        check_localized_names(self.names, f"parameter {self.name!r}")
         check_texts(self.description, f"parameter {self.name!r} description")
         where = f"parameter {self.name!r}"
         if self.kind == "choice":
@@ -125,6 +164,10 @@ class Param:
 
     def describe(self, lang: Lang) -> str:
         return self.description[lang]
+
+    def name_in(self, lang: Lang) -> str:
+        """The name a client in ``lang`` sees (English where none is declared)."""
+        return self.names.get(lang, self.name)
 
     # -- reading typed text, with a reply that says what is expected --------------------
 

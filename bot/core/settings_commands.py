@@ -132,6 +132,7 @@ def setting_params(server: bool) -> tuple[Param, ...]:
                 "ja": "返信の言語。auto で次の設定に従う。",
             },
             style="keyword",
+            names={"ja": "言語"},
             choices=(
                 Choice("en", {"en": "English", "ja": "英語"}),
                 Choice("ja", {"en": "Japanese", "ja": "日本語"}),
@@ -147,6 +148,7 @@ def setting_params(server: bool) -> tuple[Param, ...]:
             },
             style="keyword",
             autocomplete="timezone",
+            names={"ja": "タイムゾーン"},
         ),
     )
     if not server:
@@ -160,6 +162,7 @@ def setting_params(server: bool) -> tuple[Param, ...]:
             "ja": "問題数を指定せずに始めたクイズの問題数（数字または auto）。",
         },
         style="keyword",
+        names={"ja": "問題数"},
     )
     return (*params, length)
 
@@ -193,6 +196,7 @@ class SettingsCommands:
                 },
                 "/alliance settings language ja timezone Asia/Tokyo",
                 params=setting_params(server=False),
+                names={"ja": "個人設定"},
                 private=True,
                 slow=True,
             )
@@ -209,6 +213,7 @@ class SettingsCommands:
                 },
                 "/alliance server-settings timezone Europe/Moscow quiz-length 10",
                 params=setting_params(server=True),
+                names={"ja": "サーバー設定"},
                 private=True,
                 slow=True,
                 server_only=True,

@@ -3,7 +3,10 @@
 Each core command (``CommandRouter.specs()``) becomes a subcommand, or a subcommand group,
 whose options are the core's typed parameters (names, kinds, bounds, choices,
 autocomplete); nothing is declared a second time here.
-Descriptions and choice labels carry the core's Japanese text for :class:`CoreTranslator`.
+Names, descriptions and choice labels carry the core's Japanese text for
+:class:`CoreTranslator`, which discord.py asks for every locale when it syncs the tree.
+Interactions from every client still name commands and options in English, so routing
+never sees a localised name.
 
 Discord applies default member permissions, install types and contexts to top-level
 commands only (discord.py: "does not work on subcommands"), so the one group is installable
@@ -21,7 +24,7 @@ import discord
 from discord import app_commands
 from discord.app_commands import locale_str
 
-from bot.core.commands import COMMAND_PREFIX, CommandSpec
+from bot.core.commands import COMMAND_PREFIX, COMMAND_PREFIX_NAMES, CommandSpec
 from bot.core.i18n import Lang, language_for
 from bot.core.params import Param
 from bot.core.replies import shorten
@@ -64,8 +67,28 @@ def localised(text: Mapping[Lang, str], limit: int = DESCRIPTION_LIMIT) -> local
     return locale_str(english, **extras)
 
 
+def localised_name(name: str, names: Mapping[Lang, str]) -> locale_str:
+    """A command's or option's English name, with the core's names in other languages as
+    extras for the translator (already checked against Discord's rule by the core, so never
+    shortened here: a cut name could collide with another)."""
+    return locale_str(name, **{lang: value for lang, value in names.items() if lang != "en"})
+
+
+# Where discord.py asks for a name rather than a description or a choice label.
+_NAME_LOCATIONS = frozenset(
+    {
+        app_commands.TranslationContextLocation.command_name,
+        app_commands.TranslationContextLocation.group_name,
+        app_commands.TranslationContextLocation.parameter_name,
+    }
+)
+
+
 class CoreTranslator(app_commands.Translator):
-    """Gives Japanese clients the core's Japanese descriptions and choice labels."""
+    """Gives Japanese clients the core's Japanese names, descriptions and choice labels.
+
+    A string without text in the client's language gets None, so Discord shows the English.
+    """
 
     async def translate(
         self,
@@ -77,7 +100,13 @@ class CoreTranslator(app_commands.Translator):
         if lang == "en":
             return None
         text = string.extras.get(lang)
-        return str(text) if text else None
+        if not text:
+            return None
+        if context.location in _NAME_LOCATIONS:
+            # Names go to Discord exactly as the core declared (and checked) them: a
+            # shortened or re-cased name could collide with a sibling's.
+            return str(text)
+        return str(text).strip() or None
 
 
 def _annotation(param: Param) -> Any:
@@ -114,7 +143,9 @@ def _callback(
         )
     callback.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     if names:
-        app_commands.rename(**{k: p.name for k, p in names.items()})(callback)
+        app_commands.rename(**{k: localised_name(p.name, p.names) for k, p in names.items()})(
+            callback
+        )
         app_commands.describe(**{k: localised(p.description) for k, p in names.items()})(callback)
     choices = {
         key: [
@@ -152,13 +183,15 @@ def _add(
 ) -> None:
     if spec.subcommands:
         group = app_commands.Group(
-            name=spec.name, description=localised(spec.description), parent=parent
+            name=localised_name(spec.name, spec.names),
+            description=localised(spec.description),
+            parent=parent,
         )
         for sub in spec.subcommands:
             _add(calls, sub, group, (*path, sub.name))
         return
     command: app_commands.Command[Any, ..., None] = app_commands.Command(
-        name=spec.name,
+        name=localised_name(spec.name, spec.names),
         description=localised(spec.description),
         callback=_callback(calls, spec, path),
         parent=parent,
@@ -169,7 +202,7 @@ def _add(
 def build_group(calls: CommandCalls, specs: Sequence[CommandSpec]) -> app_commands.Group:
     """``/alliance`` with one subcommand (or subcommand group) per core command."""
     group = app_commands.Group(
-        name=GROUP_NAME,
+        name=localised_name(GROUP_NAME, COMMAND_PREFIX_NAMES),
         description=localised(GROUP_DESCRIPTION),
         allowed_installs=app_commands.AppInstallationType(guild=True, user=True),
         allowed_contexts=app_commands.AppCommandContext(

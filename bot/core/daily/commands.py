@@ -160,6 +160,7 @@ def subscribe_params() -> tuple[Param, ...]:
                 "ja": "投稿する時刻（24時間制 HH:MM）。",
             },
             style="keyword",
+            names={"ja": "時刻"},
         ),
         Param(
             "timezone",
@@ -170,6 +171,7 @@ def subscribe_params() -> tuple[Param, ...]:
             },
             style="keyword",
             autocomplete="timezone",
+            names={"ja": "タイムゾーン"},
         ),
         Param(
             "language",
@@ -177,12 +179,14 @@ def subscribe_params() -> tuple[Param, ...]:
             {"en": "Language of the daily post.", "ja": "投稿の言語。"},
             style="keyword",
             choices=languages,
+            names={"ja": "言語"},
         ),
         Param(
             "question",
             "boolean",
             {"en": "Add a question of the day to the post.", "ja": "投稿に今日の問題を付ける。"},
             style="keyword",
+            names={"ja": "今日の問題"},
         ),
     )
 
@@ -233,6 +237,7 @@ class SubscriptionCommands:
                 slow=True,
                 server_only=True,
                 admin_only=True,
+                names={"ja": "購読"},
             ),
             Command(
                 "unsubscribe",
@@ -246,6 +251,7 @@ class SubscriptionCommands:
                 slow=True,
                 server_only=True,
                 admin_only=True,
+                names={"ja": "購読解除"},
             ),
             Command(
                 "subscription",
@@ -258,6 +264,7 @@ class SubscriptionCommands:
                 "/alliance subscription",
                 slow=True,
                 server_only=True,
+                names={"ja": "購読設定"},
             ),
         ):
             router.register(command)

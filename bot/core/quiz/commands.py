@@ -44,6 +44,7 @@ def quiz_start_params(maximum: int) -> tuple[Param, ...]:
             style="keyword",
             min_value=1,
             max_value=maximum,
+            names={"ja": "問題数"},
         ),
         Param(
             "topic",
@@ -51,12 +52,14 @@ def quiz_start_params(maximum: int) -> tuple[Param, ...]:
             {"en": "Only questions on this topic.", "ja": "このトピックの問題だけを出題。"},
             style="keyword",
             autocomplete="topic",
+            names={"ja": "テーマ"},
         ),
         Param(
             "difficulty",
             "choice",
             {"en": "How hard the questions are.", "ja": "問題の難易度。"},
             style="keyword",
+            names={"ja": "難易度"},
             choices=(
                 Choice("easy", {"en": "Easy", "ja": "やさしい"}),
                 Choice("medium", {"en": "Medium", "ja": "ふつう"}),
@@ -154,6 +157,7 @@ class QuizCommands:
                         params=quiz_start_params(settings.max_questions),
                         slow=True,
                         server_only=True,
+                        names={"ja": "開始"},
                     ),
                     Command(
                         "stop",
@@ -166,11 +170,13 @@ class QuizCommands:
                         "/alliance quiz stop",
                         slow=True,
                         server_only=True,
+                        names={"ja": "終了"},
                     ),
                 ),
                 # Its own handler takes the answer buttons' actions (``quiz answer …``).
                 slow=True,
                 server_only=True,
+                names={"ja": "クイズ"},
             ),
             Command(
                 "leaderboard",
@@ -187,10 +193,12 @@ class QuizCommands:
                         "integer",
                         {"en": "Which page (10 players each).", "ja": "ページ（1ページ10人）。"},
                         min_value=1,
+                        names={"ja": "ページ"},
                     ),
                 ),
                 slow=True,
                 server_only=True,
+                names={"ja": "ランキング"},
             ),
             Command(
                 "stats",
@@ -210,10 +218,12 @@ class QuizCommands:
                             "ja": "誰の成績か（メンションまたは名前）。空欄なら自分。",
                         },
                         style="rest",
+                        names={"ja": "ユーザー"},
                     ),
                 ),
                 slow=True,
                 server_only=True,
+                names={"ja": "成績"},
             ),
             Command(
                 "forget-me",
@@ -227,6 +237,7 @@ class QuizCommands:
                 private=True,
                 slow=True,
                 server_only=True,
+                names={"ja": "データ削除"},
             ),
         ):
             router.register(command)
