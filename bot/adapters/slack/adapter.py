@@ -10,7 +10,9 @@ while the database answers) for a load balancer in front of several replicas.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -36,6 +38,9 @@ log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+TIMESTAMP_HEADER = "X-Slack-Request-Timestamp"
+FORM_TYPE = "application/x-www-form-urlencoded"
+JSON_TYPE = "application/json"
 HEALTH_TIMEOUT_SECONDS = 5.0
 
 
@@ -114,6 +119,7 @@ class SlackAdapter:
 
     async def _serve_http(self, app: AsyncApp, core: Core) -> None:
         web_app = app.web_app(path=EVENTS_PATH, port=self._settings.port)
+        web_app.middlewares.append(refuse_malformed_requests)
 
         async def health(request: web.Request) -> web.Response:
             try:
@@ -147,3 +153,38 @@ if TYPE_CHECKING:  # mypy checks that the adapter and its port keep their protoc
 
     def _a_port(port: SlackChatPort) -> ChatPort:
         return port
+
+
+@web.middleware
+async def refuse_malformed_requests(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """Refuse, before Bolt sees it, a request to ``/slack/events`` Slack would never send.
+
+    Slack signs a number of seconds, and sends events as JSON and commands and button
+    presses as a form. slack-sdk calls ``int()`` on the timestamp unguarded and Bolt parses
+    the body by its first byte or by a JSON label, so a forged ``yesterday`` or a form
+    labelled JSON raised inside Bolt (500 and a logged traceback), and a mislabelled body
+    reached the handlers. Each is now a plain 4xx.
+    """
+    if request.method != "POST" or request.path != EVENTS_PATH:
+        return await handler(request)
+    stamp = request.headers.get(TIMESTAMP_HEADER)
+    if stamp is not None and not (stamp.isascii() and stamp.isdigit()):
+        return web.Response(status=401)
+    if request.content_type not in (FORM_TYPE, JSON_TYPE):
+        return web.Response(status=415)
+    if not _body_matches(await request.read(), request.content_type == JSON_TYPE):
+        return web.Response(status=400)
+    return await handler(request)
+
+
+def _body_matches(body: bytes, labelled_json: bool) -> bool:
+    """Whether ``body`` is what its content type says: a JSON object, or a form (not JSON)."""
+    try:
+        text = body.decode("utf-8")
+        if not labelled_json:
+            return not text.lstrip().startswith("{")
+        return isinstance(json.loads(text), dict)
+    except ValueError:  # UnicodeDecodeError and JSONDecodeError are both ValueErrors
+        return False
