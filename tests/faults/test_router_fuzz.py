@@ -22,6 +22,7 @@ from bot.config import Settings
 from bot.core.clock import SimulatedClock
 from bot.core.commands import internal_error_reply
 from bot.core.context import Channel, CommandContext, User
+from bot.core.rich import render_plain
 from tests.adapters.shell_fuzz import COMMANDS, HostileLines
 from tests.conftest import FIXTURE_FACTS
 from tests.fakes import FakeChatPort
@@ -94,7 +95,9 @@ async def test_10000_hostile_lines_each_get_a_clear_reply(
                     ZoneInfo("UTC"),
                 )
                 reply = await core.router.handle(context, line)
-                said = reply.body.strip() or any(f.value.strip() for f in reply.fields)
+                said = render_plain(reply.body).strip() or any(
+                    render_plain(f.value).strip() for f in reply.fields
+                )
                 if reply in internal or not said:
                     unclear.append((line[:80], repr(reply)[:200]))
                 if number % 500 == 0:
