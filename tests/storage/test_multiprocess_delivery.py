@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import text
 
@@ -39,18 +40,24 @@ async def first_worker(url: str) -> str:
         return str(await session.scalar(text("SELECT worker FROM fake_posts LIMIT 1")))
 
 
-def start_worker(url: str, name: str) -> subprocess.Popen[str]:
+def start_worker(url: str, name: str, logs: Path) -> subprocess.Popen[str]:
     start = (POST_AT - timedelta(seconds=1)).isoformat()
-    return subprocess.Popen(
-        [sys.executable, "-m", "tests.storage.daily_worker", url, start, name],
-        cwd=REPO_ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    # The worker's log goes to a file: a pipe nobody reads fills up (64 KiB) once a slow
+    # machine makes the poster log many abandoned claims, and the worker then blocks
+    # writing its log, forever.
+    with (logs / f"{name}.log").open("w") as log_file:
+        return subprocess.Popen(
+            [sys.executable, "-m", "tests.storage.daily_worker", url, start, name],
+            cwd=REPO_ROOT,
+            stdout=subprocess.PIPE,
+            stderr=log_file,
+            text=True,
+        )
 
 
-async def test_sigkill_mid_fan_out_loses_and_doubles_nothing(postgres_database_url: str) -> None:
+async def test_sigkill_mid_fan_out_loses_and_doubles_nothing(
+    postgres_database_url: str, tmp_path: Path
+) -> None:
     database_url = postgres_database_url
     async with open_database(database_url) as database:
         async with database.session() as session:
@@ -62,7 +69,7 @@ async def test_sigkill_mid_fan_out_loses_and_doubles_nothing(postgres_database_u
             )
         await bulk_subscribe(database, CHANNELS, POST_AT - timedelta(hours=1))
 
-    workers = {name: start_worker(database_url, name) for name in ("alpha", "beta")}
+    workers = {name: start_worker(database_url, name, tmp_path) for name in ("alpha", "beta")}
     try:
         for process in workers.values():
             assert process.stdout is not None
@@ -73,10 +80,9 @@ async def test_sigkill_mid_fan_out_loses_and_doubles_nothing(postgres_database_u
         victim = workers.pop(busy)
         victim.send_signal(signal.SIGKILL)
         victim.wait(timeout=10)
-        # A deadline, not a speed check: it returns as soon as every channel is posted, and a
-        # loaded 2-core machine needs minutes where an idle one needs seconds.
+        # A deadline, not a speed check: it returns as soon as every channel is posted.
         done = await wait_for(
-            database_url, "SELECT count(DISTINCT channel_id) FROM fake_posts", CHANNELS, 900
+            database_url, "SELECT count(DISTINCT channel_id) FROM fake_posts", CHANNELS, 240
         )
         # Give the survivor a few more polls to post anything twice, if it were going to.
         await asyncio.sleep(1.5)
