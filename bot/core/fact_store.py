@@ -50,12 +50,11 @@ class FactStore:
             (fact.text.ja, 1.0),
             (" ".join(names), 2.0),
             (" ".join(fact.tags), 1.0),
-            (fact.id, 1.0),
             (fact.date.iso(), 1.0),
         ]
         if fact.place is not None:
             texts += [(fact.place.en, 1.0), (fact.place.ja, 1.0)]
-        return Document(fact.id, texts)
+        return Document(fact.id, texts, key_weight=1.0)
 
     @property
     def facts(self) -> tuple[Fact, ...]:
@@ -92,5 +91,11 @@ class FactStore:
         return self._by_year.get(year, ())
 
     def search(self, query: str) -> list[Fact]:
-        """Facts matching the words of ``query`` (English or Japanese), best first."""
+        """Every fact matching the words of ``query`` (English or Japanese), best first."""
         return [self._by_id[key] for key in self._index.search(query)]
+
+    def best_matches(self, query: str, limit: int) -> tuple[tuple[Fact, ...], int]:
+        """The first ``limit`` facts of :meth:`search`, and how many match in all; costs
+        about the same whatever the size of the corpus."""
+        hits = self._index.top(query, limit)
+        return tuple(self._by_id[key] for key in hits.keys), hits.total
