@@ -37,7 +37,11 @@ DateField = Annotated[FactDate, BeforeValidator(_to_fact_date)]
 
 class _Strict(BaseModel):
     model_config = ConfigDict(
-        extra="forbid", frozen=True, str_strip_whitespace=True, arbitrary_types_allowed=True
+        extra="forbid",
+        frozen=True,
+        str_strip_whitespace=True,
+        arbitrary_types_allowed=True,
+        defer_build=True,
     )
 
 

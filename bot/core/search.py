@@ -16,6 +16,9 @@ Two things keep it near flat:
 - Documents whose text is the same and whose keys differ (copies of a fact under new ids)
   score alike for every query that does not name a key, so they are indexed once, as one
   class: the terms all its members share at one weight, plus each member's own key terms.
+
+Postings and impacts live in flat arrays (a few bytes per posting, not a Python object
+each), so the index is small in memory and in the start-up cache, and quick to unpickle.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import bisect
 import math
 import re
 import unicodedata
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -106,36 +110,7 @@ class Hits:
 # A key's rank, smallest first: more distinct query terms matched, then a higher score, then
 # the key itself, so equal scores always come out in the same order.
 _Rank = tuple[int, float, str]
-_NO_OWN: dict[str, dict[str, float]] = {}
-
-
-@dataclass(frozen=True, slots=True)
-class _Class:
-    """Documents of one text: what they share, and what each member's key adds."""
-
-    members: tuple[str, ...]  # sorted
-    shared: dict[str, float]  # term → impact, the same for every member
-    own: dict[str, dict[str, float]]  # member → term → impact, for terms not shared
-    own_terms: frozenset[str]
-
-
-@dataclass(frozen=True, slots=True)
-class _Postings:
-    """One term's postings, best impact first (ties by ``sort_keys``)."""
-
-    impacts: tuple[float, ...]
-    classes: tuple[int, ...]
-    sort_keys: tuple[str, ...]  # the class's first key, or the member's for its own term
-    # The next smaller impact after each position (``-1.0``: none), to settle exact ties.
-    next_lower: tuple[float, ...]
-
-
-def _next_lower(impacts: Sequence[float]) -> tuple[float, ...]:
-    lower = [-1.0] * len(impacts)
-    for position in range(len(impacts) - 2, -1, -1):
-        after = impacts[position + 1]
-        lower[position] = after if after < impacts[position] else lower[position + 1]
-    return tuple(lower)
+_SHARED = -1  # an entry every member of its class has (not one member's own)
 
 
 def _weights(weighted_texts: Iterable[tuple[str, float]]) -> dict[str, float]:
@@ -147,8 +122,30 @@ def _weights(weighted_texts: Iterable[tuple[str, float]]) -> dict[str, float]:
     return weights
 
 
+def _shape(
+    members: dict[str, dict[str, float]],
+) -> tuple[tuple[str, ...], dict[str, float], dict[str, dict[str, float]]]:
+    """A group's sorted keys, the weights all of them share, and each one's own."""
+    keys = tuple(sorted(members))
+    if len(keys) == 1:
+        return keys, members[keys[0]], {}
+    shared = dict(members[keys[0]])
+    for key in keys[1:]:
+        weights = members[key]
+        shared = {term: w for term, w in shared.items() if weights.get(term) == w}
+    own = {key: {t: w for t, w in members[key].items() if t not in shared} for key in keys}
+    return keys, shared, {key: weights for key, weights in own.items() if weights}
+
+
 class SearchIndex:
-    """An in-memory BM25 index; built once at start-up, queried per command."""
+    """An in-memory BM25 index; built once at start-up, queried per command.
+
+    Terms are numbered. Term ``t``'s postings are entries ``_starts[t]`` to
+    ``_starts[t + 1]`` of ``_entry_*``, best impact first (impacts kept negated, so each run
+    is ascending for :mod:`bisect`), ties by the class's first key or, for a member's own
+    term, by the member's key. Class ``c``'s shared terms are entries ``_class_starts[c]`` to
+    ``_class_starts[c + 1]`` of ``_class_terms`` (sorted) and ``_class_impacts``.
+    """
 
     _K1 = 1.2
     _B = 0.75
@@ -165,11 +162,14 @@ class SearchIndex:
                 for term, weight in _weights([(document.key, document.key_weight)]).items():
                     weights[term] = weights.get(term, 0.0) + weight
             length = sum(weights.values())
-            groups.setdefault((length, tuple(sorted(content.items()))), {})[document.key] = weights
+            group = groups.setdefault((length, tuple(sorted(content.items()))), {})
+            group[document.key] = weights
             total_length += length
             count += 1
         average_length = total_length / count if count else 1.0
-        shapes = [self._shape(members) for members in groups.values()]
+        shapes = [_shape(members) for members in groups.values()]
+        groups_lengths = [length for length, _ in groups]
+        del groups  # the weights of every document: the largest thing built here
         frequency: Counter[str] = Counter()
         for members, shared, own in shapes:
             for term in shared:
@@ -177,111 +177,127 @@ class SearchIndex:
             for weights in own.values():
                 frequency.update(weights.keys())
         count = max(count, 1)
-        idf = {
-            term: math.log(1 + (count - freq + 0.5) / (freq + 0.5))
-            for term, freq in frequency.items()
-        }
+        self._term_ids = {term: number for number, term in enumerate(sorted(frequency))}
+        idf = [
+            math.log(1 + (count - frequency[term] + 0.5) / (frequency[term] + 0.5))
+            for term in sorted(frequency)
+        ]
 
-        def impacts(weights: dict[str, float], length: float) -> dict[str, float]:
+        def impacts(weights: dict[str, float], length: float) -> list[tuple[int, float]]:
             norm = 1 - self._B + self._B * length / average_length
-            return {
-                term: idf[term] * (weight * (self._K1 + 1) / (weight + self._K1 * norm))
-                for term, weight in weights.items()
-            }
+            found = []
+            for term, weight in weights.items():
+                term_id = self._term_ids[term]
+                impact = idf[term_id] * (weight * (self._K1 + 1) / (weight + self._K1 * norm))
+                found.append((term_id, impact))
+            return sorted(found)
 
-        self._classes: tuple[_Class, ...] = tuple(
-            _Class(
-                members,
-                impacts(shared, length),
-                {member: impacts(weights, length) for member, weights in own.items()} or _NO_OWN,
-                frozenset(term for weights in own.values() for term in weights),
-            )
-            for (length, _), (members, shared, own) in zip(groups, shapes, strict=True)
-        )
-        entries: dict[str, list[tuple[float, str, int]]] = {}
-        for number, group in enumerate(self._classes):
-            for term, impact in group.shared.items():
-                entries.setdefault(term, []).append((-impact, group.members[0], number))
-            for member, own_impacts in group.own.items():
-                for term, impact in own_impacts.items():
-                    entries.setdefault(term, []).append((-impact, member, number))
-        self._postings: dict[str, _Postings] = {}
-        for term, listed in entries.items():
-            listed.sort()
-            ordered = tuple(-impact for impact, _, _ in listed)
-            self._postings[term] = _Postings(
-                ordered,
-                tuple(number for _, _, number in listed),
-                tuple(key for _, key, _ in listed),
-                _next_lower(ordered),
-            )
-
-    @staticmethod
-    def _shape(
-        members: dict[str, dict[str, float]],
-    ) -> tuple[tuple[str, ...], dict[str, float], dict[str, dict[str, float]]]:
-        """A group's sorted keys, the weights all of them share, and each one's own."""
-        keys = tuple(sorted(members))
-        if len(keys) == 1:
-            return keys, members[keys[0]], {}
-        shared = dict(members[keys[0]])
-        for key in keys[1:]:
-            weights = members[key]
-            shared = {term: w for term, w in shared.items() if weights.get(term) == w}
-        own = {
-            key: {term: w for term, w in members[key].items() if term not in shared} for key in keys
+        self._members: tuple[tuple[str, ...], ...] = tuple(members for members, _, _ in shapes)
+        self._class_starts = array("q", [0])
+        self._class_terms = array("i")
+        self._class_impacts = array("d")
+        # Only classes of several members have any: class → member → term → impact.
+        self._own: dict[int, dict[str, dict[int, float]]] = {}
+        entries: list[list[tuple[float, str, int, int]]] = [[] for _ in self._term_ids]
+        for number, ((members, shared, own), length) in enumerate(
+            zip(shapes, groups_lengths, strict=True)
+        ):
+            for term_id, impact in impacts(shared, length):
+                self._class_terms.append(term_id)
+                self._class_impacts.append(impact)
+                entries[term_id].append((-impact, members[0], number, _SHARED))
+            self._class_starts.append(len(self._class_terms))
+            if own:
+                self._own[number] = {}
+                for member, weights in own.items():
+                    mine = dict(impacts(weights, length))
+                    self._own[number][member] = mine
+                    for term_id, impact in mine.items():
+                        entries[term_id].append((-impact, member, number, members.index(member)))
+        self._own_terms = {
+            number: frozenset(term for mine in own.values() for term in mine)
+            for number, own in self._own.items()
         }
-        return keys, shared, {key: weights for key, weights in own.items() if weights}
+        self._starts = array("q", [0])
+        self._entry_impacts = array("d")  # negated
+        self._entry_classes = array("i")
+        self._entry_members = array("i")  # the member of an own term, or _SHARED
+        for listed in entries:
+            listed.sort()
+            for negated, _, number, position in listed:
+                self._entry_impacts.append(negated)
+                self._entry_classes.append(number)
+                self._entry_members.append(position)
+            self._starts.append(len(self._entry_impacts))
 
-    def _ranks(self, number: int, wanted: Sequence[str], limit: int | None) -> list[_Rank]:
+    def _shared_impact(self, number: int, term: int) -> float | None:
+        start, end = self._class_starts[number], self._class_starts[number + 1]
+        at = bisect.bisect_left(self._class_terms, term, start, end)
+        if at < end and self._class_terms[at] == term:
+            return self._class_impacts[at]
+        return None
+
+    def _ranks(self, number: int, wanted: Sequence[int], limit: int | None) -> list[_Rank]:
         """The ranks of a class's members for ``wanted`` (only the first ``limit`` when they
         all score alike), members matching nothing left out."""
-        group = self._classes[number]
-        if group.own_terms.isdisjoint(wanted):
+        members = self._members[number]
+        own_terms = self._own_terms.get(number)
+        shared = [self._shared_impact(number, term) for term in wanted]
+        if own_terms is None or own_terms.isdisjoint(wanted):
             matched, score = 0, 0.0
-            for term in wanted:  # in query order, as every score is summed
-                if (impact := group.shared.get(term)) is not None:
+            for impact in shared:  # in query order, as every score is summed
+                if impact is not None:
                     matched += 1
                     score += impact
             if not matched:
                 return []
-            return [(-matched, -score, key) for key in group.members[:limit]]
+            return [(-matched, -score, key) for key in members[:limit]]
         ranks = []
-        for key in group.members:
-            own = group.own.get(key, {})
+        for key in members:
+            own = self._own[number].get(key, {})
             matched, score = 0, 0.0
-            for term in wanted:
-                if (impact := own.get(term, group.shared.get(term))) is not None:
+            for term, common in zip(wanted, shared, strict=True):
+                if (impact := own.get(term, common)) is not None:
                     matched += 1
                     score += impact
             if matched:
                 ranks.append((-matched, -score, key))
         return ranks
 
-    def _wanted(self, query: str) -> list[str]:
-        return [term for term in dict.fromkeys(terms(query)) if term in self._postings]
+    def _wanted(self, query: str) -> list[int]:
+        found = (self._term_ids.get(term) for term in dict.fromkeys(terms(query)))
+        return [term for term in found if term is not None]
+
+    def _classes_of(self, wanted: Sequence[int]) -> set[int]:
+        numbers: set[int] = set()
+        for term in wanted:
+            numbers.update(self._entry_classes[self._starts[term] : self._starts[term + 1]])
+        return numbers
 
     def search(self, query: str) -> list[str]:
         """Keys of every matching document, best first (every match scored: the reference
         :meth:`top` is held to)."""
         wanted = self._wanted(query)
-        numbers = set().union(*(self._postings[term].classes for term in wanted))
-        ranked = [rank for number in numbers for rank in self._ranks(number, wanted, None)]
+        ranked = [
+            rank
+            for number in self._classes_of(wanted)
+            for rank in self._ranks(number, wanted, None)
+        ]
         return [key for _, _, key in sorted(ranked)]
 
     def top(self, query: str, limit: int) -> Hits:
         """The first ``limit`` keys of :meth:`search` and the count of all matches, reading
         each term's postings only as deep as the ranking needs."""
         wanted = self._wanted(query)
-        lists = [self._postings[term] for term in wanted]
+        spans = [(self._starts[term], self._starts[term + 1]) for term in wanted]
         seen: set[int] = set()
         best: list[_Rank] = []  # the ``limit`` best ranks so far, smallest first
         depth = 0
-        while limit > 0 and lists:
-            for postings in lists:
+        while limit > 0 and spans:
+            for start, end in spans:
                 if (
-                    depth < len(postings.classes)
-                    and (number := postings.classes[depth]) not in seen
+                    start + depth < end
+                    and (number := self._entry_classes[start + depth]) not in seen
                 ):
                     seen.add(number)
                     for rank in self._ranks(number, wanted, limit):
@@ -289,12 +305,17 @@ class SearchIndex:
                             bisect.insort(best, rank)
                             del best[limit:]
             depth += 1
-            if self._settled(lists, depth, best, limit):
+            if self._settled(spans, depth, best, limit):
                 break
         return Hits(tuple(key for _, _, key in best), self._count(wanted))
 
-    @staticmethod
-    def _settled(lists: Sequence[_Postings], depth: int, best: list[_Rank], limit: int) -> bool:
+    def _sort_key(self, entry: int) -> str:
+        member = self._entry_members[entry]
+        return self._members[self._entry_classes[entry]][0 if member == _SHARED else member]
+
+    def _settled(
+        self, spans: Sequence[tuple[int, int]], depth: int, best: list[_Rank], limit: int
+    ) -> bool:
         """Whether no class unseen after reading ``depth`` entries of each list can still
         rank above ``best[-1]``.
 
@@ -302,7 +323,7 @@ class SearchIndex:
         at most the lists not read to their end and scores at most their impacts at
         ``depth`` (impacts are positive, and a float sum never shrinks when a term grows).
         """
-        live = [postings for postings in lists if depth < len(postings.classes)]
+        live = [(start + depth, end) for start, end in spans if start + depth < end]
         if not live:
             return True
         if len(best) < limit:
@@ -311,34 +332,37 @@ class SearchIndex:
         if len(live) != worst_matched:
             return len(live) < worst_matched
         bound = 0.0
-        for postings in live:
-            bound += postings.impacts[depth]
+        for at, _ in live:
+            bound += -self._entry_impacts[at]
         if bound != worst_score:
             return bound < worst_score
-        # An exact tie: if one impact lower anywhere falls short, an unseen member can only
+        # An exact tie. If one impact lower anywhere falls short, an unseen member can only
         # tie by having the current impact in every list, so it is in each list's current
-        # run, after its sort key; its key is then above the greatest of them.
-        for lowered in range(len(live)):
-            if live[lowered].next_lower[depth] < 0:
-                continue  # not in that list at all: it matches too few terms
+        # run, after its sort key, and its key is above the greatest of them.
+        impacts = self._entry_impacts
+        for lowered, (at, end) in enumerate(live):
+            after = bisect.bisect_right(impacts, impacts[at], at, end)
+            if after == end:
+                continue  # none lower: a member not in this run is not in the list at all
             total = 0.0
-            for position, postings in enumerate(live):
-                total += (
-                    postings.next_lower[depth] if position == lowered else postings.impacts[depth]
-                )
+            for position, (other, _) in enumerate(live):
+                total += -impacts[after if position == lowered else other]
             if total >= worst_score:
                 return False
-        return max(postings.sort_keys[depth] for postings in live) > worst_key
+        return max(self._sort_key(at) for at, _ in live) > worst_key
 
-    def _count(self, wanted: Sequence[str]) -> int:
-        numbers = set().union(*(self._postings[term].classes for term in wanted))
+    def _count(self, wanted: Sequence[int]) -> int:
         total = 0
-        for number in numbers:
-            group = self._classes[number]
-            if group.own_terms.isdisjoint(wanted) or any(t in group.shared for t in wanted):
-                total += len(group.members)
+        for number in self._classes_of(wanted):
+            members = self._members[number]
+            own_terms = self._own_terms.get(number)
+            if (
+                own_terms is None
+                or own_terms.isdisjoint(wanted)
+                or any(self._shared_impact(number, term) is not None for term in wanted)
+            ):
+                total += len(members)  # all of them match, or none would be listed
             else:
-                total += sum(
-                    1 for key in group.members if any(t in group.own.get(key, ()) for t in wanted)
-                )
+                own = self._own[number]
+                total += sum(1 for key in members if not own.get(key, {}).keys().isdisjoint(wanted))
         return total
