@@ -11,6 +11,7 @@ own data directory, written only by the bot; anything unreadable there is rebuil
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import logging
 import os
 import pickle
@@ -18,16 +19,31 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bot.core import dates, fact_loading, fact_store, facts, search, yaml_lines
-from bot.core.fact_loading import PEOPLE_DIR, QUESTIONS_DIR, load_fact_store
+from bot.core.fact_files import PEOPLE_DIR, QUESTIONS_DIR
 from bot.core.fact_store import FactStore
 
 log = logging.getLogger(__name__)
 
 _PREFIX = "facts-"
 _SUFFIX = ".pickle"
-# The modules whose code shapes what is cached: a change to any of them is a new cache.
-_CODE = (dates, fact_loading, fact_store, facts, search, yaml_lines)
+# The modules whose code shapes what is cached: a change to any of them is a new cache. Named,
+# not imported: a start-up served from the cache never imports the loader (nor YAML).
+_CODE = (
+    "bot.core.dates",
+    "bot.core.fact_files",
+    "bot.core.fact_loading",
+    "bot.core.fact_store",
+    "bot.core.facts",
+    "bot.core.search",
+    "bot.core.yaml_lines",
+)
+
+
+def _source(module: str) -> Path:
+    spec = importlib.util.find_spec(module)
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError(module)
+    return Path(spec.origin)
 
 
 def _data_files(directory: Path) -> list[Path]:
@@ -42,7 +58,7 @@ def corpus_digest(directory: Path) -> str:
     """A hash of every data file (name and bytes) and of the code that loads them."""
     digest = hashlib.sha256(f"{sys.version}\0{pickle.HIGHEST_PROTOCOL}".encode())
     for module in _CODE:
-        digest.update(Path(str(module.__file__)).read_bytes())
+        digest.update(_source(module).read_bytes())
     for path in _data_files(directory):
         digest.update(str(path.relative_to(directory)).encode() + b"\0")
         digest.update(path.read_bytes())
@@ -79,18 +95,27 @@ def _write(store: FactStore, path: Path) -> None:
         log.info("could not write the fact cache %s: %s", path, error)
 
 
+def _parse(directory: Path) -> FactStore:
+    # Imported here: the parser (and YAML with it) only loads when the cache cannot serve.
+    from bot.core.fact_loading import load_fact_store
+
+    return load_fact_store(directory)
+
+
 def load_fact_store_cached(directory: Path, cache_dir: Path) -> FactStore:
-    """:func:`load_fact_store`, from the cache in ``cache_dir`` when the files are unchanged.
+    """The store of ``directory``, from the cache in ``cache_dir`` when the files are
+    unchanged.
 
     Raises:
-        FactDataError: as :func:`load_fact_store` does, whenever the files have a problem.
+        FactDataError: as :func:`~bot.core.fact_loading.load_fact_store` does, whenever the
+            files have a problem.
     """
     if not directory.is_dir():
-        return load_fact_store(directory)  # which names the problem
+        return _parse(directory)  # which names the problem
     path = cache_dir / f"{_PREFIX}{corpus_digest(directory)}{_SUFFIX}"
     cached = _read(path)
     if cached is not None:
         return cached
-    store = load_fact_store(directory)
+    store = _parse(directory)
     _write(store, path)
     return store
