@@ -46,8 +46,6 @@ ADMIN_GROUP_DESCRIPTION: dict[Lang, str] = {
     "en": "For server admins: this server's daily posts and settings",
     "ja": "サーバー管理者向け：このサーバーの毎日の投稿と設定",
 }
-# What Discord asks of a member before it shows them /alliance-admin.
-ADMIN_DEFAULT_PERMISSIONS = discord.Permissions(manage_guild=True)
 # Discord's limits on descriptions and choice names.
 DESCRIPTION_LIMIT = 100
 CHOICE_NAME_LIMIT = 100
@@ -240,7 +238,8 @@ def build_groups(calls: CommandCalls, specs: Sequence[CommandSpec]) -> list[app_
     admin = app_commands.Group(
         name=localised_name(ADMIN_GROUP_NAME, ADMIN_GROUP_NAMES),
         description=localised(ADMIN_GROUP_DESCRIPTION),
-        default_permissions=ADMIN_DEFAULT_PERMISSIONS,
+        # Discord shows /alliance-admin only to members with Manage Server.
+        default_permissions=discord.Permissions(manage_guild=True),
         guild_only=True,  # the deprecated dm_permission, said the same as the contexts
         # A server's settings and its channels' daily posts: nothing to set in a DM, and a
         # user install puts no bot in the server to post them.

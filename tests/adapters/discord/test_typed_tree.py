@@ -7,9 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from discord import app_commands
 from pydantic import SecretStr
 
+from bot.adapters.discord.interactions import InteractionHandler
 from bot.adapters.discord.setup import sync_commands
+from bot.adapters.discord.tree import build_groups, command_form
 from tests.adapters.discord.answers import answer_of
 from tests.adapters.discord.conftest import World, discord_settings, running_bot, small_guild
 from tests.discord_fake import fake_discord_server
@@ -154,3 +157,19 @@ async def test_a_slow_public_command_with_a_private_answer_answers_privately(
     # The public "thinking…" message was removed rather than left hanging.
     assert world.fake.requests_to("DELETE", rf"/webhooks/\d+/{record.token}/messages/@original")
     assert record.original_id not in world.fake.messages
+
+
+async def test_the_help_names_each_command_in_the_group_the_tree_put_it_in(world: World) -> None:
+    specs = world.core.router.specs()
+    form = command_form(specs)
+    placed = {
+        sub.name: f"/{group.name} {sub.name}"
+        for group in world.adapter.client.tree.get_commands()
+        if isinstance(group, app_commands.Group)
+        for sub in group.commands
+    }
+    assert placed == {spec.name: form((spec.name,)) for spec in specs}
+    # Without an admin command there is no admin group: Discord refuses an empty one.
+    public = [spec for spec in specs if not spec.admin_only]
+    handler = InteractionHandler(world.core, world.runtime)
+    assert [group.name for group in build_groups(handler, public)] == ["alliance"]
