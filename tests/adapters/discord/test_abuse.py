@@ -117,3 +117,28 @@ async def test_a_quiz_start_in_a_dm_is_refused_privately(world: World) -> None:
     answer = await answer_of(world.fake, record)
     assert answer.ephemeral
     assert not [m for m in world.fake.channel_history(world.dm.id) if m["components"]]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="open bug: the adapter ignores authorizing_integration_owners, so a user-install "
+    "interaction in a server without the bot starts a quiz whose questions cannot be posted",
+)
+async def test_a_quiz_start_from_a_user_install_in_a_server_without_the_bot_is_refused(
+    world: World,
+) -> None:
+    # A user-installed /alliance works in any server, but only the interaction's answer
+    # reaches the channel: with no guild install ("0" missing from the owners) the bot is not
+    # in the server and cannot post a quiz's questions there.
+    fake = world.fake
+    data = {"id": str(fake.ids.next()), "name": "alliance", "type": 1}
+    data["options"] = [
+        {"name": "quiz", "type": 2, "options": [{"name": "start", "type": 1, "options": []}]}
+    ]
+    payload = fake.interaction_payload(2, data, world.channel, world.member)
+    payload["authorizing_integration_owners"] = {"1": str(world.member.id)}
+    payload["context"] = 0
+    record = await fake.inject_interaction(payload)
+    answer = await answer_of(fake, record)
+    assert answer.ephemeral
+    assert "question 1 is in the channel" not in answer.text
