@@ -31,7 +31,8 @@ class AdminCommand:
 
 
 def _example_options(spec: CommandSpec, path: tuple[str, ...]) -> dict[str, OptionValue]:
-    """The keyword options of ``spec``'s help example, typed as its parameters say."""
+    """The keyword options of ``spec``'s help example, typed as its parameters say, and
+    its switches on."""
     words = spec.example.split()
     rest = words[words.index(path[-1]) + 1 :] if path[-1] in words else []
     params = {param.name: param for param in spec.params}
@@ -46,6 +47,10 @@ def _example_options(spec: CommandSpec, path: tuple[str, ...]) -> dict[str, Opti
             options[name] = value in ("on", "true", "yes")
         else:
             options[name] = value
+    # A switch the example leaves out is turned on, so every kind of option is tried.
+    for param in spec.params:
+        if param.kind == "boolean":
+            options.setdefault(param.name, True)
     return options
 
 
