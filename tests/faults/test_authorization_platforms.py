@@ -3,7 +3,8 @@ command (typed, and as a forged button press carrying the command as its action)
 (the real discord.py client on the fake, a member without Manage Server or Manage Channels)
 and on Slack (signed HTTP requests, a member who is not a workspace admin). Every attempt is
 refused in private, and no row of the database changes. One guild's subscription, scores and
-quiz are not visible from another guild through the user-facing commands.
+quiz are not visible from another guild, nor one Slack workspace's from another's, through
+the user-facing commands.
 
 The commands come from the core's specs (tests/faults/admin_commands.py) and their Discord
 paths from the client's command tree, so moving them to another top-level group changes
@@ -18,6 +19,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from discord import app_commands
 
@@ -28,7 +30,7 @@ from bot.app import Core
 from bot.core.context import ChannelKey
 from tests.adapters.discord.answers import Answer, answer_of
 from tests.adapters.discord.conftest import NO_LIMITS, discord_settings, running_bot
-from tests.adapters.slack.harness import SlackBot, running_slack_bot
+from tests.adapters.slack.harness import SlackBot, buttons_of, running_slack_bot
 from tests.discord_fake import (
     MANAGE_GUILD,
     FakeChannel,
@@ -240,3 +242,49 @@ async def test_a_slack_member_is_refused_every_admin_command_and_nothing_changes
 
         await bot.command("unsubscribe")
         assert (await every_row(bot.core.database))["subscriptions"] != before["subscriptions"]
+
+
+async def slack_command_in(bot: SlackBot, team: str, text: str, user: str) -> dict[str, Any]:
+    """``/alliance text`` from ``user`` in channel C1 of workspace ``team`` (one app serving
+    several workspaces, as an Enterprise Grid install does, with the same ids in each)."""
+    body, name = bot.command_body(text, user=user)
+    fields = dict(parse_qsl(body.decode()))
+    fields["team_id"] = team
+    status, answer = await bot.exchange(
+        urlencode(fields).encode(), "application/x-www-form-urlencoded"
+    )
+    assert status == 200
+    reply: dict[str, Any] = json.loads(answer) if answer else await bot.response(name)
+    return reply
+
+
+async def test_one_slack_workspace_never_sees_anothers_subscription_scores_or_quiz(
+    fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    fake_slack.add_user(SlackUser("U1", "boss", is_admin=True))
+    fake_slack.add_user(SlackUser("U2", "player"))
+    home, away = fake_slack.team_id, "T0AWAY"
+    url = f"sqlite:///{tmp_path / 'bot.sqlite3'}"
+    async with running_slack_bot(
+        fake_slack, tmp_path, url, limits=NO_LIMITS, quiz=SLOW_QUIZ
+    ) as bot:
+        time = far_from_now()
+        await slack_command_in(bot, home, f"subscribe time {time}", "U1")
+        await slack_command_in(bot, home, "quiz start questions 2", "U2")
+        question = fake_slack.posted("C1")[-1]
+        await bot.press(question, buttons_of(question)[0]["text"]["text"], user="U2")
+        reads = ("subscription", "leaderboard", "stats")
+        at_home = {
+            line: slack_text(await slack_command_in(bot, home, line, "U2")) for line in reads
+        }
+        # The same user id and channel id in the other workspace; the quiz's own starter
+        # asks to stop "the" quiz there.
+        elsewhere = {
+            line: slack_text(await slack_command_in(bot, away, line, "U2")) for line in reads
+        }
+        await slack_command_in(bot, away, "quiz stop", "U2")
+        assert time in at_home["subscription"] and time not in elsewhere["subscription"]
+        assert "player" in at_home["leaderboard"] and "player" not in elsewhere["leaderboard"]
+        assert "Games played" in at_home["stats"] and "Games played" not in elsewhere["stats"]
+        assert await bot.core.quiz.running(ChannelKey("slack", home, "C1")) is not None
+        assert await bot.core.subscriptions.get(ChannelKey("slack", away, "C1")) is None
