@@ -115,7 +115,8 @@ async def discord_guilds(tmp_path: Path) -> AsyncIterator[DiscordGuilds]:
             FakeGuild(guild_id, f"Club {n}", [FakeChannel(guild_id + 7, "general", guild_id)])
         )
     async with fake_discord_server(guilds) as fake:
-        settings = discord_settings(fake, tmp_path, limits=NO_LIMITS)
+        no_limits: dict[str, float] = {**NO_LIMITS}
+        settings = discord_settings(fake, tmp_path, limits=no_limits)
         settings = settings.model_copy(update={"quiz": settings.quiz.model_copy(update=SLOW_QUIZ)})
         async with running_bot(fake, settings) as (adapter, core, _):
             yield DiscordGuilds(fake, adapter, core)
