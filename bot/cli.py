@@ -51,7 +51,8 @@ def _parser() -> argparse.ArgumentParser:
         dest="discord_command", required=True, metavar="ACTION"
     )
     sync = discord_commands.add_parser(
-        "sync", help="register /alliance (one guild while developing, global otherwise)"
+        "sync",
+        help="register /alliance and /alliance-admin (one guild for development, else global)",
     )
     sync.add_argument("--config", type=Path, help="configuration file (TOML)")
     sync.add_argument("--guild", type=int, metavar="ID", help="register in this guild only")

@@ -279,7 +279,7 @@ class SettingsCommands:
                 SERVER_OPTIONS,
                 self._max_quiz_length,
                 lang,
-                t("server_settings_usage", lang),
+                t("server_settings_usage", lang, command=context.command_text("server-settings")),
             )
             current = _changed(current, changes)
             await self._store.save_tenant_settings(current, context.user.id, context.now)
@@ -310,7 +310,9 @@ class SettingsCommands:
             title=t(title, lang),
             body=t("server_settings_order", lang),
             fields=fields,
-            footer=t("server_settings_usage", lang),
+            footer=t(
+                "server_settings_usage", lang, command=context.command_text("server-settings")
+            ),
             ephemeral=True,
         )
 
