@@ -16,6 +16,7 @@ from bot.core.daily.schedule import spread_second
 from bot.core.daily.stores import DeliveryStore, SubscriptionStore
 from bot.core.dates import FactDate
 from bot.core.i18n import LANGUAGES, Lang, describe_problem, parse_language, t, t_rich
+from bot.core.language_choices import LANGUAGE_CHOICES
 from bot.core.params import Choice, Param
 from bot.core.replies import Field, Reply
 from bot.core.rich import RichText, user_text
@@ -153,10 +154,6 @@ def _split_options(args: str) -> list[str]:
 
 def subscribe_params() -> tuple[Param, ...]:
     """``subscribe``'s options, as issue 11 names them for Discord."""
-    languages = (
-        Choice("en", {"en": "English", "ja": "英語"}),
-        Choice("ja", {"en": "Japanese", "ja": "日本語"}),
-    )
     return (
         Param(
             "time",
@@ -184,7 +181,7 @@ def subscribe_params() -> tuple[Param, ...]:
             "choice",
             {"en": "Language of the daily post.", "ja": "投稿の言語。"},
             style="keyword",
-            choices=languages,
+            choices=LANGUAGE_CHOICES,
             names={"ja": "言語"},
         ),
         Param(
