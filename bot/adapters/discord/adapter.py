@@ -119,7 +119,13 @@ class DiscordAdapter:
         self.client.presses = handler
         if self._settings.message_content:
             self.client.message_handler = handler
-        await log_in(self.client, self._token)
+        try:
+            await log_in(self.client, self._token)
+        except BaseException:
+            # discord.py keeps its HTTP session open after a refused login; serve never
+            # calls close() on an adapter whose start failed.
+            await self.client.close()
+            raise
         self._port.logged_in.set()
         self._connection = asyncio.create_task(self._connect(), name="discord-gateway")
         log.info("discord: logged in as %s", self.client.user)

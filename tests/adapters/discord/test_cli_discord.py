@@ -86,6 +86,7 @@ async def test_a_refused_token_is_a_clear_error(tmp_path: Path) -> None:
     assert process.returncode == 2
     assert "Discord refused DISCORD_TOKEN" in err.decode()
     assert "not-the-token" not in out.decode() + err.decode()
+    assert "Unclosed" not in err.decode()  # the client's HTTP session is closed on the way out
 
 
 async def test_sync_registers_both_groups_and_says_what_changed_in_each(tmp_path: Path) -> None:
