@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from bot.config import shipped_facts_dir
 from bot.core.fact_cache import load_fact_store_cached
@@ -115,3 +116,18 @@ def test_a_broken_index_file_is_built_again_from_the_facts(
     cached = load_fact_store_cached(corpus, tmp_path / "data")
     assert cached.best_matches("Hopkins Moscow", 5) == fresh.best_matches("Hopkins Moscow", 5)
     assert cached.best_matches("Hopkins Moscow", 5)[1] > 0
+
+
+def test_cached_models_are_the_models_they_were(corpus: Path, tmp_path: Path) -> None:
+    fresh = load_fact_store(corpus)
+    load_fact_store_cached(corpus, tmp_path / "data")
+    cached = load_fact_store_cached(corpus, tmp_path / "data")
+    for before, after in zip(fresh.facts, cached.facts, strict=True):
+        assert after == before
+        assert after.model_dump(exclude_unset=True) == before.model_dump(exclude_unset=True)
+        assert type(after.title) is type(before.title)
+    fact = cached.facts[0]
+    with pytest.raises(ValidationError):  # still frozen
+        fact.id = "another-id"  # type: ignore[misc]
+    assert cached.questions == fresh.questions
+    assert cached.people == fresh.people
