@@ -89,9 +89,7 @@ class TimingDiscord(FakeDiscord):
             self._arrived(args["token"], body)
         return answer
 
-    async def _webhook_edit(
-        self, request: Any, args: dict[str, str], body: Any
-    ) -> tuple[int, Any]:
+    async def _webhook_edit(self, request: Any, args: dict[str, str], body: Any) -> tuple[int, Any]:
         answer = await super()._webhook_edit(request, args, body)
         if answer[0] == 200:
             self._arrived(args["token"], body)
@@ -154,9 +152,7 @@ def busy_guild() -> FakeGuild:
 def _env(token: str) -> dict[str, str]:
     # Nothing from this shell's platform or database settings leaks into the app.
     env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("DISCORD_", "SLACK_", "ALLIANCE_"))
+        k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SLACK_", "ALLIANCE_"))
     }
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPATH"] = str(ROOT)
@@ -244,11 +240,12 @@ def _fact_payload(app: App, n: int) -> Json:
     return fake.interaction_payload(2, data, channel, member)
 
 
-def is_answer(app: App, body: Json) -> bool:
-    """A public reply of the right kind: the bot's fact embed, or the bare constant."""
+def is_answer(answered_by: str, body: Json) -> bool:
+    """A public reply of the right kind: the bot's fact embed (``answered_by`` "embed"), or
+    the bare constant ("constant")."""
     if (body.get("flags") or 0) & EPHEMERAL:
         return False
-    if app.answered_by == "constant":
+    if answered_by == "constant":
         return body.get("content") == CONSTANT
     return len(body.get("embeds") or []) == 1
 
@@ -279,7 +276,7 @@ async def one_round(
             except TimeoutError:
                 unanswered += 1
                 continue
-            if is_answer(app, body):
+            if is_answer(app.answered_by, body):
                 latencies.append(arrived - sent)
             else:
                 unanswered += 1
