@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import bindparam, delete, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -15,7 +15,27 @@ from bot.storage.database import Database
 from bot.storage.tables import TenantSettingsRow, UserSettingsRow
 
 
-def _tenant(row: TenantSettingsRow | None, platform: str, tenant: str) -> TenantSettings:
+class _TenantColumns(Protocol):
+    """What :func:`_tenant` reads: an ORM row or a row of selected columns."""
+
+    @property
+    def language(self) -> str | None: ...
+    @property
+    def timezone(self) -> str | None: ...
+    @property
+    def quiz_length(self) -> int | None: ...
+
+
+class _UserColumns(Protocol):
+    """What :func:`_user` reads: an ORM row or a row of selected columns."""
+
+    @property
+    def language(self) -> str | None: ...
+    @property
+    def timezone(self) -> str | None: ...
+
+
+def _tenant(row: _TenantColumns | None, platform: str, tenant: str) -> TenantSettings:
     if row is None:
         return TenantSettings(platform, tenant)
     return TenantSettings(
@@ -27,7 +47,7 @@ def _tenant(row: TenantSettingsRow | None, platform: str, tenant: str) -> Tenant
     )
 
 
-def _user(row: UserSettingsRow | None, platform: str, tenant: str, user_id: str) -> UserSettings:
+def _user(row: _UserColumns | None, platform: str, tenant: str, user_id: str) -> UserSettings:
     if row is None:
         return UserSettings(platform, tenant, user_id)
     return UserSettings(
@@ -50,6 +70,24 @@ class SettingsRepository:
 
     def __init__(self, database: Database) -> None:
         self._db = database
+        # The reads of every command, built once: building a statement costs more than
+        # running it (the values are bound per call).
+        self._tenant_read = select(
+            TenantSettingsRow.language, TenantSettingsRow.timezone, TenantSettingsRow.quiz_length
+        ).where(
+            TenantSettingsRow.platform == bindparam("platform"),
+            TenantSettingsRow.tenant == bindparam("tenant"),
+        )
+        self._user_reads = select(
+            UserSettingsRow.tenant, UserSettingsRow.language, UserSettingsRow.timezone
+        ).where(
+            UserSettingsRow.platform == bindparam("platform"),
+            UserSettingsRow.user_id == bindparam("user_id"),
+            or_(
+                UserSettingsRow.tenant == bindparam("tenant"),
+                UserSettingsRow.tenant == DIRECT_TENANT,
+            ),
+        )
 
     def _insert(self) -> Any:
         return pg_insert if self._db.dialect == "postgresql" else sqlite_insert
@@ -127,26 +165,13 @@ class SettingsRepository:
             )
 
     async def preferences(self, platform: str, tenant: str, user_id: str) -> StoredPreferences:
-        """The tenant's row and the user's rows here and in DMs: two indexed reads in one
-        session (both served by the unique constraints)."""
-        async with self._db.session() as session:
-            tenant_row = await session.scalar(
-                select(TenantSettingsRow).where(
-                    TenantSettingsRow.platform == platform, TenantSettingsRow.tenant == tenant
-                )
-            )
-            user_rows = (
-                await session.scalars(
-                    select(UserSettingsRow).where(
-                        UserSettingsRow.platform == platform,
-                        UserSettingsRow.user_id == _user_key(user_id),
-                        or_(
-                            UserSettingsRow.tenant == tenant,
-                            UserSettingsRow.tenant == DIRECT_TENANT,
-                        ),
-                    )
-                )
-            ).all()
+        """The tenant's row and the user's rows here and in DMs: two indexed reads on one
+        connection (both served by the unique constraints). Every command asks this, so it
+        runs statements built once, reading columns, not ORM objects, in no session."""
+        values = {"platform": platform, "tenant": tenant, "user_id": _user_key(user_id)}
+        async with self._db.reading() as connection:
+            tenant_row = (await connection.execute(self._tenant_read, values)).first()
+            user_rows = (await connection.execute(self._user_reads, values)).all()
         by_tenant = {row.tenant: row for row in user_rows}
         return StoredPreferences(
             _tenant(tenant_row, platform, tenant),
