@@ -140,11 +140,17 @@ class Database:
         # A server's connection can drop while idle, so it is pinged when taken from the
         # pool; a SQLite file's cannot, and the ping would cost every command a round trip
         # to the driver's thread.
+        # Connections beyond pool_size (up to twice it) are closed when returned: a server's
+        # are shared by every replica, so they are given back. A SQLite file's cost nobody
+        # else anything, while opening one (a thread, the pragmas) costs more than a command
+        # does, and a burst of commands would open and close them all the time: every one it
+        # opens is kept, up to the same maximum.
+        steady = pool_size * 2 if is_sqlite else pool_size
         self.engine: AsyncEngine = create_async_engine(
             url,
             pool_pre_ping=not is_sqlite,
-            pool_size=pool_size,
-            max_overflow=pool_size,
+            pool_size=steady,
+            max_overflow=pool_size * 2 - steady,
             pool_timeout=10,
             connect_args=_connect_args(parsed, connect_timeout),
         )
