@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import bindparam, delete, or_, select
+from sqlalchemy import (
+    CompoundSelect,
+    SmallInteger,
+    bindparam,
+    cast,
+    delete,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -70,16 +81,25 @@ class SettingsRepository:
 
     def __init__(self, database: Database) -> None:
         self._db = database
-        # The reads of every command, built once: building a statement costs more than
-        # running it (the values are bound per call).
-        self._tenant_read = select(
-            TenantSettingsRow.language, TenantSettingsRow.timezone, TenantSettingsRow.quiz_length
+        # Every command reads the tenant's row and the user's rows here and in DMs: one
+        # statement built once (building one costs more than running it; each trip to the
+        # driver too), the values bound per call. ``kind`` 0 is the tenant's row.
+        tenant_row = select(
+            literal(0).label("kind"),
+            TenantSettingsRow.tenant,
+            TenantSettingsRow.language,
+            TenantSettingsRow.timezone,
+            TenantSettingsRow.quiz_length,
         ).where(
             TenantSettingsRow.platform == bindparam("platform"),
             TenantSettingsRow.tenant == bindparam("tenant"),
         )
-        self._user_reads = select(
-            UserSettingsRow.tenant, UserSettingsRow.language, UserSettingsRow.timezone
+        user_rows = select(
+            literal(1),
+            UserSettingsRow.tenant,
+            UserSettingsRow.language,
+            UserSettingsRow.timezone,
+            cast(null(), SmallInteger),
         ).where(
             UserSettingsRow.platform == bindparam("platform"),
             UserSettingsRow.user_id == bindparam("user_id"),
@@ -88,6 +108,7 @@ class SettingsRepository:
                 UserSettingsRow.tenant == DIRECT_TENANT,
             ),
         )
+        self._preferences_read: CompoundSelect[*tuple[Any, ...]] = union_all(tenant_row, user_rows)
 
     def _insert(self) -> Any:
         return pg_insert if self._db.dialect == "postgresql" else sqlite_insert
@@ -165,14 +186,13 @@ class SettingsRepository:
             )
 
     async def preferences(self, platform: str, tenant: str, user_id: str) -> StoredPreferences:
-        """The tenant's row and the user's rows here and in DMs: two indexed reads on one
-        connection (both served by the unique constraints). Every command asks this, so it
-        runs statements built once, reading columns, not ORM objects, in no session."""
+        """The tenant's row and the user's rows here and in DMs, in one statement (each part
+        served by a unique constraint), on a plain connection: no ORM objects, no session."""
         values = {"platform": platform, "tenant": tenant, "user_id": _user_key(user_id)}
         async with self._db.reading() as connection:
-            tenant_row = (await connection.execute(self._tenant_read, values)).first()
-            user_rows = (await connection.execute(self._user_reads, values)).all()
-        by_tenant = {row.tenant: row for row in user_rows}
+            rows = (await connection.execute(self._preferences_read, values)).all()
+        tenant_row = next((row for row in rows if row.kind == 0), None)
+        by_tenant = {row.tenant: row for row in rows if row.kind == 1}
         return StoredPreferences(
             _tenant(tenant_row, platform, tenant),
             _user(by_tenant.get(tenant), platform, tenant, user_id),
