@@ -8,8 +8,8 @@ CPU time per command (goals: throughput ≥ 0.9× bare, p99 ≤ 1.2× bare, CPU 
 - Discord: INTERACTION_CREATE through the real discord.py client on the loopback fake
   gateway vs a bare discord.py command.
 
-Until the adapters land, :func:`rows` has nothing to add to the table. An adapter's benchmark
-adds a function here returning its rows (``bench.__main__.Row``) and a call in :func:`rows`.
+An adapter's benchmark has a module of its own returning its rows (``bench.__main__.Row``),
+called from :func:`rows`: Slack in :mod:`bench.command_path_slack`.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from __future__ import annotations
 from typing import Any
 
 
-def rows() -> list[Any]:
-    """The command-path rows of the table (none until the adapters exist)."""
-    return []
+def rows(quick: bool = False, rounds: int | None = None) -> list[Any]:
+    """The command-path rows of the table, at a tiny size when ``quick``."""
+    from bench import command_path_slack
+
+    return [*command_path_slack.rows(quick, rounds)]

@@ -204,9 +204,11 @@ async def running_app(
         process = await asyncio.create_subprocess_exec(
             *argv, env=_env(fake), cwd=here, stdout=output, stderr=output
         )
-    connector = aiohttp.TCPConnector(limit=CONCURRENCY)
+    connector = aiohttp.TCPConnector(limit=0)  # the workers bound what is outstanding
     async with aiohttp.ClientSession(connector=connector) as session:
-        app = App(name, fake, process, log, f"http://127.0.0.1:{port}{EVENTS_PATH}", session, members)
+        app = App(
+            name, fake, process, log, f"http://127.0.0.1:{port}{EVENTS_PATH}", session, members
+        )
         try:
             await _warm_up(app)
             yield app

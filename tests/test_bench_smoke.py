@@ -11,6 +11,8 @@ from pathlib import Path
 from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
 
+from bench import command_path_slack
+from bench.__main__ import Row
 from bench.fake_platform import Behaviour, FakePlatform
 from bench.startup import synthetic_corpus
 from bot.core.fact_loading import load_fact_store
@@ -41,6 +43,9 @@ def test_every_benchmark_runs_at_a_tiny_size_and_prints_its_row() -> None:
         "fact by id lookup, corpus 2× vs 1×",
         "fan-out 50 channels, no rate limit (posts/s; 0 lost, 0 doubled)",
         "fan-out 20 channels at 50 requests/s (0 lost, 0 doubled)",
+        "Slack /alliance fact throughput, 50 commands, 32 outstanding (0 unanswered)",
+        "Slack /alliance fact latency p99",
+        "Slack /alliance fact CPU time of the app process per command",
     ):
         assert expected in figures, (expected, figures)
     for row in rows:
@@ -71,3 +76,17 @@ async def test_the_fake_platform_refuses_what_is_beyond_its_rate_and_counts_dupl
         async with session.post(url, json={"content": "x", "nonce": "a"}) as response:
             assert response.status == 200
     assert platform.counts.duplicates == 1
+
+
+async def test_the_slack_command_path_answers_every_command_in_both_apps() -> None:
+    measured = await command_path_slack.measure(rounds=1, commands=10, concurrency=4)
+    assert measured.unanswered == 0
+    for best in (measured.bot, measured.bare):
+        assert best.commands == 10 and len(best.latencies) == 10 and best.unanswered == 0
+    table = [Row(*figure) for figure in command_path_slack.figures(measured)]
+    assert [row.figure.split(",")[0] for row in table] == [
+        "Slack /alliance fact throughput",
+        "Slack /alliance fact latency p50",
+        "Slack /alliance fact latency p99",
+        "Slack /alliance fact CPU time of the app process per command",
+    ]
