@@ -16,6 +16,7 @@ from sqlalchemy import URL, Connection, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -137,7 +138,9 @@ class Database:
         # A short pool timeout: a send waiting long for a connection would eat its lease.
         self.engine: AsyncEngine = create_async_engine(
             url,
-            pool_pre_ping=True,
+            # A server may have dropped a pooled connection; a file cannot, and on SQLite the
+            # ping cost every checkout three round trips to aiosqlite's thread.
+            pool_pre_ping=parsed.get_backend_name() != "sqlite",
             pool_size=pool_size,
             max_overflow=pool_size,
             pool_timeout=10,
@@ -182,6 +185,13 @@ class Database:
         """A session in a transaction, committed on success, rolled back on error."""
         async with self.sessions() as session, session.begin():
             yield session
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[AsyncConnection]:
+        """A connection for reads only: no ORM session and no commit, which a read on every
+        command would pay for in round trips to the driver."""
+        async with self.engine.connect() as connection:
+            yield connection
 
     async def ping(self) -> bool:
         """Whether the database answers a trivial query now (an HTTP health check's question)."""

@@ -5,7 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import (
+    BindParameter,
+    CompoundSelect,
+    SmallInteger,
+    bindparam,
+    cast,
+    delete,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -39,6 +51,37 @@ def _user(row: UserSettingsRow | None, platform: str, tenant: str, user_id: str)
     )
 
 
+# What each row of the preferences read is (its first column).
+_TENANT_ROW = "tenant"
+_USER_ROW = "user"
+
+
+def _preferences_statement() -> CompoundSelect[str, str, str | None, str | None, int | None]:
+    """The tenant's settings row and the user's rows in the tenant and in DMs, as
+    (kind, tenant, language, timezone, quiz_length)."""
+    platform: BindParameter[str] = bindparam("platform")
+    tenant: BindParameter[str] = bindparam("tenant")
+    tenant_row = select(
+        literal(_TENANT_ROW).label("kind"),
+        TenantSettingsRow.tenant,
+        TenantSettingsRow.language,
+        TenantSettingsRow.timezone,
+        TenantSettingsRow.quiz_length,
+    ).where(TenantSettingsRow.platform == platform, TenantSettingsRow.tenant == tenant)
+    user_rows = select(
+        literal(_USER_ROW),
+        UserSettingsRow.tenant,
+        UserSettingsRow.language,
+        UserSettingsRow.timezone,
+        cast(null(), SmallInteger),
+    ).where(
+        UserSettingsRow.platform == platform,
+        UserSettingsRow.user_id == bindparam("user_id"),
+        or_(UserSettingsRow.tenant == tenant, UserSettingsRow.tenant == bindparam("direct")),
+    )
+    return union_all(tenant_row, user_rows)
+
+
 def _user_key(user_id: str) -> str:
     # The column's length: a longer id (a shell user's name) is cut the same way everywhere.
     return user_id[:64]
@@ -50,6 +93,9 @@ class SettingsRepository:
 
     def __init__(self, database: Database) -> None:
         self._db = database
+        # Built once: the read runs before every command, and building and hashing the
+        # statement each time cost more than running it.
+        self._preferences = _preferences_statement()
 
     def _insert(self) -> Any:
         return pg_insert if self._db.dialect == "postgresql" else sqlite_insert
@@ -127,29 +173,30 @@ class SettingsRepository:
             )
 
     async def preferences(self, platform: str, tenant: str, user_id: str) -> StoredPreferences:
-        """The tenant's row and the user's rows here and in DMs: two indexed reads in one
-        session (both served by the unique constraints)."""
-        async with self._db.session() as session:
-            tenant_row = await session.scalar(
-                select(TenantSettingsRow).where(
-                    TenantSettingsRow.platform == platform, TenantSettingsRow.tenant == tenant
-                )
+        """The tenant's row and the user's rows here and in DMs: one statement (two indexed
+        reads, served by the unique constraints), read without an ORM session: the router
+        asks this before every command."""
+        async with self._db.reading() as connection:
+            answer = await connection.execute(
+                self._preferences,
+                {
+                    "platform": platform,
+                    "tenant": tenant,
+                    "direct": DIRECT_TENANT,
+                    "user_id": _user_key(user_id),
+                },
             )
-            user_rows = (
-                await session.scalars(
-                    select(UserSettingsRow).where(
-                        UserSettingsRow.platform == platform,
-                        UserSettingsRow.user_id == _user_key(user_id),
-                        or_(
-                            UserSettingsRow.tenant == tenant,
-                            UserSettingsRow.tenant == DIRECT_TENANT,
-                        ),
-                    )
-                )
-            ).all()
-        by_tenant = {row.tenant: row for row in user_rows}
+            rows = answer.all()
+        found = TenantSettings(platform, tenant)
+        users: dict[str, UserSettings] = {}
+        for kind, row_tenant, language, timezone, quiz_length in rows:
+            language = parse_language(language) if language else None
+            if kind == _TENANT_ROW:
+                found = TenantSettings(platform, tenant, language, timezone, quiz_length)
+            else:
+                users[row_tenant] = UserSettings(platform, row_tenant, user_id, language, timezone)
         return StoredPreferences(
-            _tenant(tenant_row, platform, tenant),
-            _user(by_tenant.get(tenant), platform, tenant, user_id),
-            _user(by_tenant.get(DIRECT_TENANT), platform, DIRECT_TENANT, user_id),
+            found,
+            users.get(tenant, UserSettings(platform, tenant, user_id)),
+            users.get(DIRECT_TENANT, UserSettings(platform, DIRECT_TENANT, user_id)),
         )
