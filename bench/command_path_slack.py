@@ -221,19 +221,16 @@ async def running_app(
 
 async def _warm_up(app: App) -> None:
     deadline = time.monotonic() + READY_PATIENCE_SECONDS
-    while True:  # until the app listens: the first command is the readiness probe
-        if app.process.returncode is not None:
-            raise AppDied(f"{app.name} exited with {app.process.returncode}:\n{_tail(app.log)}")
-        try:
-            first = await one_round(app, 1, 1, patience=READY_PATIENCE_SECONDS, measured=False)
-        except aiohttp.ClientConnectionError:
-            if time.monotonic() > deadline:
-                raise AppDied(f"{app.name} never listened:\n{_tail(app.log)}") from None
-            await asyncio.sleep(0.1)
-            continue
-        if first.unanswered:
-            raise AppDied(f"{app.name} did not answer its first command:\n{_tail(app.log)}")
-        break
+    # Until the app listens and answers: its first command is the readiness probe.
+    while (first := await _send(app, app.sent, READY_PATIENCE_SECONDS)) is None:
+        if app.process.returncode is not None or time.monotonic() > deadline:
+            raise AppDied(
+                f"{app.name} never answered (exit {app.process.returncode}):\n{_tail(app.log)}"
+            )
+        await asyncio.sleep(0.1)
+    app.sent += 1
+    if not is_answer(app, first[1]):
+        raise AppDied(f"{app.name} answered its first command wrongly: {first[1]}")
     # Every member uses the app once (the bot caches who they are, as in a live workspace).
     await one_round(app, app.members - 1, CONCURRENCY, measured=False)
 
@@ -293,7 +290,7 @@ async def _send(app: App, n: int, patience: float) -> tuple[float, Json, bool] |
                 return acked - sent, json.loads(answer), False
             arrived, reply = await later  # acked empty: the reply follows via response_url
             return arrived - sent, reply, True
-    except TimeoutError:
+    except (TimeoutError, aiohttp.ClientError):  # no answer, or not listening (yet)
         return None
     finally:
         app.fake.abandon(name)
