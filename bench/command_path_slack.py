@@ -11,7 +11,8 @@ at, for ``auth.test``, ``users.info`` and the commands' ``response_url``:
   would: :data:`CHANNELS` channels, and as many members as commands in a round, each
   sending one command per round (the warm-up round has every member use the bot once, so
   measured rounds see what a workspace whose members use the bot sees: ``users.info``
-  answered from the adapter's cache).
+  answered from the adapter's cache). ``--cold`` (this module alone) has every command
+  come from a member the bot has never seen instead, each costing a ``users.info``.
 - The baseline: :mod:`bench.bare_slack_app`, a bare slack-bolt ``AsyncApp`` on the same
   server stack (Bolt's aiohttp app, an aiohttp ``AppRunner`` without access log), acking
   every ``/alliance`` with a constant text.
@@ -130,6 +131,7 @@ class App:
     events_url: str
     session: aiohttp.ClientSession
     members: int
+    cold: bool = False  # members are not warmed up: each command is a first one
     rounds: list[Round] = field(default_factory=list)
     sent: int = 0
 
@@ -186,7 +188,7 @@ def bare_argv(fake: FakeSlack, folder: Path, port: int) -> list[str]:
 
 @asynccontextmanager
 async def running_app(
-    name: str, folder: Path, members: int, profile: Path | None = None
+    name: str, folder: Path, members: int, profile: Path | None = None, cold: bool = False
 ) -> AsyncIterator[App]:
     """``name`` ("bot" or "bare") in its own process against its own fake, warmed up."""
     fake = TimingSlack()
@@ -207,7 +209,14 @@ async def running_app(
     connector = aiohttp.TCPConnector(limit=0)  # the workers bound what is outstanding
     async with aiohttp.ClientSession(connector=connector) as session:
         app = App(
-            name, fake, process, log, f"http://127.0.0.1:{port}{EVENTS_PATH}", session, members
+            name,
+            fake,
+            process,
+            log,
+            f"http://127.0.0.1:{port}{EVENTS_PATH}",
+            session,
+            members,
+            cold,
         )
         try:
             await _warm_up(app)
@@ -231,8 +240,9 @@ async def _warm_up(app: App) -> None:
     app.sent += 1
     if not is_answer(app, first[1]):
         raise AppDied(f"{app.name} answered its first command wrongly: {first[1]}")
-    # Every member uses the app once (the bot caches who they are, as in a live workspace).
-    await one_round(app, app.members - 1, CONCURRENCY, measured=False)
+    if not app.cold:
+        # Every member uses the app once (the bot caches who they are, as in a live workspace).
+        await one_round(app, app.members - 1, CONCURRENCY, measured=False)
 
 
 def _tail(log: Path) -> str:
@@ -351,12 +361,15 @@ async def measure(
     commands: int,
     concurrency: int = CONCURRENCY,
     profile: Path | None = None,
+    cold: bool = False,
 ) -> Measured:
-    """Alternating rounds, bot first; keeps the fastest round of each side."""
+    """Alternating rounds, bot first; keeps the fastest round of each side. ``cold``: every
+    command from a member not seen before (one more than all the rounds send)."""
+    members = commands * rounds + 1 if cold else commands
     with tempfile.TemporaryDirectory() as folder:
         async with (
-            running_app("bot", Path(folder), commands, profile) as bot,
-            running_app("bare", Path(folder), commands) as bare,
+            running_app("bot", Path(folder), members, profile, cold) as bot,
+            running_app("bare", Path(folder), members, cold=cold) as bare,
         ):
             for _ in range(rounds):
                 await one_round(bot, commands, concurrency)
@@ -440,11 +453,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=None)
     parser.add_argument("--commands", type=int, default=None)
     parser.add_argument("--profile", type=Path, default=None)
+    parser.add_argument("--cold", action="store_true", help="every command a member's first")
     args = parser.parse_args(argv)
     commands = args.commands or (QUICK_COMMANDS if args.quick else COMMANDS)
-    measured = asyncio.run(
-        measure(args.rounds or (1 if args.quick else 3), commands, profile=args.profile)
-    )
+    rounds = args.rounds or (1 if args.quick else 3)
+    measured = asyncio.run(measure(rounds, commands, profile=args.profile, cold=args.cold))
     print(table([Row(*figure) for figure in figures(measured)]))
     for side, best in (("bot", measured.bot), ("bare", measured.bare)):
         print(
