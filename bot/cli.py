@@ -51,7 +51,8 @@ def _parser() -> argparse.ArgumentParser:
         dest="discord_command", required=True, metavar="ACTION"
     )
     sync = discord_commands.add_parser(
-        "sync", help="register /alliance (one guild while developing, global otherwise)"
+        "sync",
+        help="register /alliance and /alliance-admin (one guild for development, else global)",
     )
     sync.add_argument("--config", type=Path, help="configuration file (TOML)")
     sync.add_argument("--guild", type=int, metavar="ID", help="register in this guild only")
@@ -173,6 +174,7 @@ def _run(args: argparse.Namespace) -> int:
     from bot.serve import serve
 
     settings = _load(args.config)
+    _configure_logging(settings)
     adapters = chosen_adapters(settings)
     if not adapters:
         print(
@@ -183,10 +185,17 @@ def _run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    # What runs, what connects, what stops: worth seeing in a service's log.
-    logging.getLogger("bot").setLevel(logging.INFO)
     asyncio.run(serve(settings, adapters))
     return EXIT_OK
+
+
+def _configure_logging(settings: Settings) -> None:
+    # What runs, what connects, what stops: worth seeing in a service's log, so the bot's
+    # own loggers default to INFO while the libraries stay at WARNING; DEBUG opens both.
+    level = logging.getLevelNamesMapping()[settings.bot.log_level]
+    logging.getLogger("bot").setLevel(level)
+    if level <= logging.DEBUG:
+        logging.getLogger().setLevel(level)
 
 
 def _discord_token(settings: Settings) -> SecretStr:

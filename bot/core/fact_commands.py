@@ -6,6 +6,7 @@ import random
 from datetime import date
 
 from bot.core.anniversary_replies import AnniversaryReplies, sources_of
+from bot.core.command_forms import written_line
 from bot.core.commands import Command, CommandRouter, UsageError
 from bot.core.context import CommandContext
 from bot.core.dates import display_range, parse_month_day
@@ -244,9 +245,14 @@ class FactCommands:
     # -- help --------------------------------------------------------------------------
 
     async def help(self, context: CommandContext, args: str, lang: Lang) -> Reply:
-        # Generated from the same declarations an adapter builds its command tree from.
+        # Generated from the same declarations an adapter builds its command tree from, and
+        # written as the caller's platform types each command.
+        form = context.command_form
         fields = tuple(
-            Field(f"/alliance {spec.usage}", f"{spec.summary[lang]}\n`{spec.example}`")
+            Field(
+                written_line(form, spec.usage),
+                f"{spec.summary[lang]}\n`{written_line(form, spec.example)}`",
+            )
             for spec in self._router.specs()
         )
         topics = ", ".join(TOPICS)
