@@ -81,8 +81,9 @@ async def test_the_fake_platform_refuses_what_is_beyond_its_rate_and_counts_dupl
 async def test_the_slack_command_path_answers_every_command_in_both_apps() -> None:
     measured = await command_path_slack.measure(rounds=1, commands=10, concurrency=4)
     assert measured.unanswered == 0
-    for best in (measured.bot, measured.bare):
-        assert best.commands == 10 and len(best.latencies) == 10 and best.unanswered == 0
+    for rounds in (measured.bot_rounds, measured.bare_rounds):
+        (done,) = rounds
+        assert done.commands == 10 and len(done.latencies) == 10 and done.unanswered == 0
     table = [Row(*figure) for figure in command_path_slack.figures(measured)]
     assert [row.figure.split(",")[0] for row in table] == [
         "Slack /alliance fact throughput",
