@@ -23,9 +23,8 @@ reaching the fake. A command with no public reply within :data:`ANSWER_PATIENCE_
 (an error, a cooldown notice, a refused request, nothing) is counted as unanswered.
 
 Rounds alternate (bot, bare, bot, bare …) on warm processes; each figure's best over each
-side's rounds is kept (:class:`Best`).
-CPU time is the app process's own (``/proc/<pid>/stat`` utime + stime, every thread), read
-before and after a round.
+side's rounds is kept (:class:`Best`). CPU time is the app process's own
+(``/proc/<pid>/stat`` utime + stime, every thread), read before and after a round.
 """
 
 from __future__ import annotations
