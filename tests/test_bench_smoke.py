@@ -11,7 +11,8 @@ from pathlib import Path
 from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
 
-from bench import command_path_discord
+from bench import command_path_discord, command_path_slack
+from bench.__main__ import Row
 from bench.fake_platform import Behaviour, FakePlatform
 from bench.startup import synthetic_corpus
 from bot.core.fact_loading import load_fact_store
@@ -45,6 +46,9 @@ def test_every_benchmark_runs_at_a_tiny_size_and_prints_its_row() -> None:
         "Discord /alliance fact throughput, 50 commands, 32 outstanding (0 unanswered)",
         "Discord /alliance fact latency p99",
         "Discord /alliance fact CPU time of the app process per command",
+        "Slack /alliance fact throughput, 50 commands, 32 outstanding (0 unanswered)",
+        "Slack /alliance fact latency p99",
+        "Slack /alliance fact CPU time of the app process per command",
     ):
         assert expected in figures, (expected, figures)
     for row in rows:
@@ -98,3 +102,18 @@ def test_a_private_or_foreign_reply_is_not_an_answer() -> None:
     assert is_answer("embed", {"embeds": [{"title": "A fact"}]})
     assert not is_answer("embed", {"embeds": [{"title": "Slow down"}], "flags": 64})
     assert not is_answer("embed", {"content": "no embed"})
+
+
+async def test_the_slack_command_path_answers_every_command_in_both_apps() -> None:
+    measured = await command_path_slack.measure(rounds=1, commands=10, concurrency=4)
+    assert measured.unanswered == 0
+    for rounds in (measured.bot_rounds, measured.bare_rounds):
+        (done,) = rounds
+        assert done.commands == 10 and len(done.latencies) == 10 and done.unanswered == 0
+    table = [Row(*figure) for figure in command_path_slack.figures(measured)]
+    assert [row.figure.split(",")[0] for row in table] == [
+        "Slack /alliance fact throughput",
+        "Slack /alliance fact latency p50",
+        "Slack /alliance fact latency p99",
+        "Slack /alliance fact CPU time of the app process per command",
+    ]
