@@ -177,6 +177,7 @@ async def running_core(
             preferences, resolver, settings.quiz.default_questions, settings.quiz.max_questions
         ).register(router)
         try:
+            preferences.start()  # a server's cache serves once its listener is connected
             retention = Retention(settings.retention, deliveries, quiz_repository)
             yield Core(
                 settings,
@@ -191,3 +192,4 @@ async def running_core(
             )
         finally:
             await quiz.close()
+            await preferences.close()

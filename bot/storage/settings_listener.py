@@ -1,0 +1,114 @@
+"""Keeps a process's settings cache correct when other processes share its PostgreSQL.
+
+Every settings write runs ``pg_notify(CHANNEL, payload)`` in its own transaction, so the
+notification is delivered after the commit (and never for a rolled-back write). Each process
+holds one connection that LISTENs on :data:`CHANNEL` and evicts what a notification names.
+While that connection is not there (start-up, a lost connection, the server down) a
+notification may be missed, so the cache is suspended (reads go to the database) and it is
+emptied when the connection is back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from bot.storage.database import Database
+from bot.storage.settings_cache import Change, PreferencesCache
+
+CHANNEL = "alliance_settings"
+ALL_USERS = "*"
+# A silently dropped connection (no FIN) raises no termination callback: a query on it
+# every few seconds finds it, so a missed notification is served at most this long.
+PING_SECONDS = 5.0
+RETRY_SECONDS = (0.2, 0.5, 1.0, 2.0, 5.0)
+
+log = logging.getLogger(__name__)
+
+
+def payload(change: Change) -> str:
+    """``platform<TAB>tenant<TAB>user`` (``*`` for a tenant's settings)."""
+    user = ALL_USERS if change.user is None else change.user
+    return f"{change.platform}\t{change.tenant}\t{user}"
+
+
+def parse_payload(text: str) -> Change | None:
+    """The change a payload names, or None when it cannot be read."""
+    parts = text.split("\t")
+    if len(parts) != 3:
+        return None
+    platform, tenant, user = parts
+    return Change(platform, tenant, None if user == ALL_USERS else user)
+
+
+class SettingsListener:
+    """The LISTEN connection of one process, reconnecting until stopped."""
+
+    def __init__(self, database: Database, cache: PreferencesCache) -> None:
+        self._database = database
+        self._cache = cache
+        self._task: asyncio.Task[None] | None = None
+        self.connects = 0  # how many times the listener has (re)connected; tests wait on it
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name="settings-listener")
+
+    async def stop(self) -> None:
+        task, self._task = self._task, None
+        self._cache.suspend()
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    def _notified(self, _connection: Any, _pid: int, _channel: str, text: object) -> None:
+        change = parse_payload(str(text))
+        if change is None:
+            log.warning("unreadable settings notification %r; emptying the cache", str(text)[:100])
+            self._cache.clear()
+        else:
+            self._cache.evict(change)
+
+    async def _run(self) -> None:
+        failures = 0
+        while True:
+            try:
+                await self._listen()
+                failures = 0  # it was up and then lost: retry at once
+            except Exception as error:  # whatever the driver raised: reconnect
+                self._report(error, failures)
+            finally:
+                self._cache.suspend()
+            await asyncio.sleep(RETRY_SECONDS[min(failures, len(RETRY_SECONDS) - 1)])
+            failures += 1
+
+    def _report(self, error: BaseException, failures: int) -> None:
+        level = logging.WARNING if failures == 0 else logging.DEBUG
+        log.log(level, "settings listener lost (%s); reading settings uncached", error)
+
+    async def _listen(self) -> None:
+        # A connection of the engine's (same URL, SSL and timeouts), taken out of its pool
+        # for good: the pool neither counts it nor hands it to anyone else.
+        pooled = await self._database.engine.raw_connection()
+        pooled.detach()
+        connection: Any = pooled.driver_connection
+        lost = asyncio.Event()
+        connection.add_termination_listener(lambda _connection: lost.set())
+        try:
+            await connection.add_listener(CHANNEL, self._notified)
+            # Listening from here on: what was cached before may have missed a change.
+            self._cache.resume()
+            self.connects += 1
+            while not connection.is_closed():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(lost.wait(), PING_SECONDS)
+                if lost.is_set():
+                    log.warning("settings listener lost; reading settings uncached")
+                    return
+                await connection.fetchval("SELECT 1", timeout=PING_SECONDS)
+        finally:
+            self._cache.suspend()
+            connection.terminate()
