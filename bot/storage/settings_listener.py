@@ -50,7 +50,10 @@ class SettingsListener:
         self._database = database
         self._cache = cache
         self._task: asyncio.Task[None] | None = None
-        self.connects = 0  # how many times the listener has (re)connected; tests wait on it
+        # How many times it has (re)connected, and the notifications it has had: tests wait
+        # on them.
+        self.connects = 0
+        self.notifications = 0
 
     def start(self) -> None:
         if self._task is None:
@@ -65,6 +68,7 @@ class SettingsListener:
                 await task
 
     def _notified(self, _connection: Any, _pid: int, _channel: str, text: object) -> None:
+        self.notifications += 1
         change = parse_payload(str(text))
         if change is None:
             log.warning("unreadable settings notification %r; emptying the cache", str(text)[:100])
@@ -93,8 +97,8 @@ class SettingsListener:
         # A connection of the engine's (same URL, SSL and timeouts), taken out of its pool
         # for good: the pool neither counts it nor hands it to anyone else.
         pooled = await self._database.engine.raw_connection()
+        connection: Any = pooled.driver_connection  # the record goes with the detach
         pooled.detach()
-        connection: Any = pooled.driver_connection
         lost = asyncio.Event()
         connection.add_termination_listener(lambda _connection: lost.set())
         try:
