@@ -54,6 +54,9 @@ class SettingsListener:
         # on them.
         self.connects = 0
         self.notifications = 0
+        self.server_pid: int | None = None  # the listening backend's, while connected
+        self.retry_seconds = RETRY_SECONDS
+        self._wake = asyncio.Event()
 
     def start(self) -> None:
         if self._task is None:
@@ -86,8 +89,15 @@ class SettingsListener:
                 self._report(error, failures)
             finally:
                 self._cache.suspend()
-            await asyncio.sleep(RETRY_SECONDS[min(failures, len(RETRY_SECONDS) - 1)])
+            delays = self.retry_seconds
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), delays[min(failures, len(delays) - 1)])
+            self._wake.clear()
             failures += 1
+
+    def reconnect_now(self) -> None:
+        """Cut a wait before the next connection attempt short."""
+        self._wake.set()
 
     def _report(self, error: BaseException, failures: int) -> None:
         level = logging.WARNING if failures == 0 else logging.DEBUG
@@ -105,6 +115,7 @@ class SettingsListener:
             await connection.add_listener(CHANNEL, self._notified)
             # Listening from here on: what was cached before may have missed a change.
             self._cache.resume()
+            self.server_pid = connection.get_server_pid()
             self.connects += 1
             while not connection.is_closed():
                 with contextlib.suppress(TimeoutError):
@@ -115,4 +126,5 @@ class SettingsListener:
                 await connection.fetchval("SELECT 1", timeout=PING_SECONDS)
         finally:
             self._cache.suspend()
+            self.server_pid = None
             connection.terminate()
