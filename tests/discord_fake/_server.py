@@ -217,7 +217,10 @@ class FakeDiscord:
         permissions: int = 0,
         locale: str = "en-US",
         message: Json | None = None,
+        guild_install: bool = True,
     ) -> Json:
+        """``guild_install=False``: the user's own install of the app, in a server the bot
+        was never added to (no "0" guild owner among the authorizing owners)."""
         interaction_id = self.ids.next()
         payload: Json = {
             "id": str(interaction_id),
@@ -232,7 +235,9 @@ class FakeDiscord:
             "attachment_size_limit": 8 * 1024 * 1024,
             "app_permissions": str((1 << 51) - 1),
             "entitlements": [],
-            "authorizing_integration_owners": {"0": str(channel.guild_id or 0)},
+            "authorizing_integration_owners": (
+                {"0": str(channel.guild_id or 0)} if guild_install else {"1": str(user.id)}
+            ),
         }
         if channel.guild_id is not None:
             guild = self.guilds[channel.guild_id]
@@ -267,8 +272,11 @@ class FakeDiscord:
         permissions: int = 0,
         locale: str = "en-US",
         focused: str | None = None,
+        guild_install: bool = True,
     ) -> InteractionRecord:
-        """``/alliance <path…>`` with ``options``; ``focused`` makes it an autocomplete."""
+        """``/alliance <path…>`` with ``options``; ``focused`` makes it an autocomplete;
+        ``guild_install=False``: through the user's own install (see
+        :meth:`interaction_payload`)."""
         leaf: list[Json] = [
             {"name": name, "type": _option_type(value), "value": value, "focused": name == focused}
             for name, value in (options or {}).items()
@@ -280,7 +288,9 @@ class FakeDiscord:
             data["guild_id"] = str(channel.guild_id)
         type_ = 4 if focused else 2
         return await self.inject_interaction(
-            self.interaction_payload(type_, data, channel, user, permissions, locale)
+            self.interaction_payload(
+                type_, data, channel, user, permissions, locale, guild_install=guild_install
+            )
         )
 
     async def press(

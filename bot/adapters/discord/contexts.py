@@ -29,9 +29,15 @@ def is_admin(permissions: discord.Permissions) -> bool:
     return permissions.manage_guild or permissions.manage_channels
 
 
-def _channel(
-    guild_id: int | None, channel: Any, channel_id: int | None, tenant_is_guild: bool = True
-) -> Channel:
+def bot_can_post(interaction: discord.Interaction[Any]) -> bool:
+    """Whether the bot can post in the interaction's channel. In a server, only if the app is
+    installed there (a "0" guild owner in ``authorizing_integration_owners``): a
+    user-installed app may be used in any server, but only the interaction's answers reach
+    one the bot was never added to."""
+    return interaction.guild_id is None or interaction.is_guild_integration()
+
+
+def _channel(guild_id: int | None, channel: Any, channel_id: int | None) -> Channel:
     kind: ChannelKind = "channel"
     parent: str | None = None
     if guild_id is None:
@@ -40,7 +46,7 @@ def _channel(
         kind = "thread"
         parent = str(channel.parent_id) if channel.parent_id else None
     name = getattr(channel, "name", None) or str(channel_id or "dm")
-    tenant = str(guild_id) if guild_id is not None and tenant_is_guild else ""
+    tenant = str(guild_id) if guild_id is not None else ""
     return Channel(PLATFORM, tenant, str(channel_id or ""), name, kind, parent)
 
 
@@ -64,6 +70,7 @@ def interaction_context(
         timezone=zone,
         mentions=DiscordMentions(),
         command_form=form,
+        bot_can_post=bot_can_post(interaction),
     )
 
 

@@ -157,6 +157,7 @@ class QuizCommands:
                         params=quiz_start_params(settings.max_questions),
                         slow=True,
                         server_only=True,
+                        posts_in_channel=True,
                         names={"ja": "開始"},
                     ),
                     Command(
