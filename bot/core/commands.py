@@ -86,11 +86,12 @@ class Command:
     touch the database, so Discord must defer first. ``server_only``: refused in a DM (by
     the router). ``posts_in_channel``: the command makes the bot post in the channel later
     (quiz questions, daily posts), so the router refuses it where the bot cannot post
-    (:attr:`~bot.core.context.CommandContext.bot_can_post`). ``admin_only``: a platform may hide it from non-admins (Discord's default
-    member permissions, which is why only a top-level command carries the flag); the
-    handler still checks the caller's rights. ``names``: what a
-    platform shows a client in another language instead of ``name`` (Discord's localised
-    command names); the text grammar reads ``name`` and ``aliases`` only.
+    (:attr:`~bot.core.context.CommandContext.bot_can_post`). ``admin_only``: a platform
+    may hide it from non-admins (Discord's default member permissions, which is why only a
+    top-level command carries the flag); the handler still checks the caller's rights.
+    ``names``: what a platform shows a client in another language instead of ``name``
+    (Discord's localised command names); the text grammar reads ``name`` and ``aliases``
+    only.
     """
 
     name: str
