@@ -57,6 +57,20 @@ class _Failure:
 
 
 @dataclass
+class Hold:
+    """Requests matching are answered only once :meth:`release` is called (a response
+    Discord is slow to give); ``arrived`` counts those waiting or answered."""
+
+    method: str
+    pattern: re.Pattern[str]
+    released: asyncio.Event = field(default_factory=asyncio.Event)
+    arrived: int = 0
+
+    def release(self) -> None:
+        self.released.set()
+
+
+@dataclass
 class InteractionRecord:
     """An interaction the test injected, and what the bot answered to it."""
 
@@ -129,6 +143,10 @@ class FakeDiscord:
         self.global_limit = False
         self.sessions: list[_Session] = []
         self._failures: list[_Failure] = []
+        self._holds: list[Hold] = []
+        # Intent bits the application may not ask for (privileged intents not enabled in
+        # the Developer Portal): an IDENTIFY asking for one is closed with 4014.
+        self.disallowed_intents = 0
         self._recent: deque[float] = deque()
         self._runner: web.AppRunner | None = None
         self._port = 0
@@ -176,6 +194,12 @@ class FakeDiscord:
         self._failures.append(
             _Failure(method.upper(), re.compile(path_pattern), status, retry_after, times)
         )
+
+    def hold(self, method: str, path_pattern: str) -> Hold:
+        """Hold the answers to requests matching until the returned hold is released."""
+        held = Hold(method.upper(), re.compile(path_pattern))
+        self._holds.append(held)
+        return held
 
     def requests_to(self, method: str, path_pattern: str) -> list[RecordedRequest]:
         pattern = re.compile(path_pattern)
@@ -414,6 +438,10 @@ class FakeDiscord:
                 retry = round(1.0 - (now - self._recent[0]), 3)
                 return _rate_limited(retry, is_global=True)
             self._recent.append(now)
+        for held in self._holds:
+            if held.method == request.method and held.pattern.fullmatch(path):
+                held.arrived += 1
+                await held.released.wait()
         for failure in self._failures:
             matches = failure.method == request.method and failure.pattern.fullmatch(path)
             if failure.times > 0 and matches:
@@ -681,6 +709,9 @@ class FakeDiscord:
     async def _identify(self, session: _Session, data: Json) -> None:
         if data.get("token") != self.token:
             await session.ws.close(code=4004, message=b"Authentication failed.")
+            return
+        if int(data.get("intents", 0)) & self.disallowed_intents:
+            await session.ws.close(code=4014, message=b"Disallowed intent(s).")
             return
         shard = tuple(data.get("shard") or (0, 1))
         session.shard = (int(shard[0]), int(shard[1]))
