@@ -298,11 +298,19 @@ class FakeDiscord:
         focused: str | None = None,
         guild_install: bool = True,
     ) -> InteractionRecord:
-        """``/alliance <path…>`` with ``options``; ``focused`` makes it an autocomplete;
+        """``/alliance <path…>`` with ``options`` (a :class:`FakeUser` value is a user
+        option: its id, with the user in the resolved data); ``focused`` makes it an
+        autocomplete;
         ``guild_install=False``: through the user's own install (see
         :meth:`interaction_payload`)."""
+        picked = [value for value in (options or {}).values() if isinstance(value, FakeUser)]
         leaf: list[Json] = [
-            {"name": name, "type": _option_type(value), "value": value, "focused": name == focused}
+            {
+                "name": name,
+                "type": _option_type(value),
+                "value": str(value.id) if isinstance(value, FakeUser) else value,
+                "focused": name == focused,
+            }
             for name, value in (options or {}).items()
         ]
         for name in reversed(path[1:]):
@@ -310,6 +318,17 @@ class FakeDiscord:
         data: Json = {"id": str(self.ids.next()), "name": path[0], "type": 1, "options": leaf}
         if channel.guild_id is not None:
             data["guild_id"] = str(channel.guild_id)
+        if picked:
+            data["resolved"] = {"users": {str(u.id): u.payload() for u in picked}}
+            if channel.guild_id is not None:
+                data["resolved"]["members"] = {
+                    str(u.id): {
+                        k: v
+                        for k, v in member_payload(u, channel.guild_id, 0).items()
+                        if k != "user"
+                    }
+                    for u in picked
+                }
         type_ = 4 if focused else 2
         return await self.inject_interaction(
             self.interaction_payload(
@@ -739,6 +758,8 @@ class FakeDiscord:
 
 
 def _option_type(value: Any) -> int:
+    if isinstance(value, FakeUser):
+        return 6
     if isinstance(value, bool):
         return 5
     if isinstance(value, int):

@@ -213,7 +213,7 @@ class QuizCommands:
                 params=(
                     Param(
                         "user",
-                        "string",
+                        "user",
                         {
                             "en": "Whose stats (a mention or a name); yours if empty.",
                             "ja": "誰の成績か（メンションまたは名前）。空欄なら自分。",
