@@ -17,7 +17,7 @@ from pydantic import SecretStr
 
 from bot.config import ConfigError, Settings, load_settings, shipped_facts_dir
 from bot.core.dates import parse_month_day
-from bot.core.fact_loading import FactDataError, load_fact_store
+from bot.core.fact_files import FactDataError
 from bot.core.i18n import LANGUAGES
 from bot.core.topics import TOPICS
 
@@ -90,6 +90,8 @@ def _print_problems(error: FactDataError) -> None:
 
 
 def _facts_validate(directory: Path) -> int:
+    from bot.core.fact_loading import load_fact_store  # the parser: only for these commands
+
     try:
         store = load_fact_store(directory)
     except FactDataError as error:
@@ -104,6 +106,8 @@ def _facts_validate(directory: Path) -> int:
 
 
 def _facts_list(directory: Path, on: str | None, tag: str | None, as_json: bool) -> int:
+    from bot.core.fact_loading import load_fact_store
+
     try:
         store = load_fact_store(directory)
     except FactDataError as error:

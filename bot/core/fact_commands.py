@@ -56,6 +56,7 @@ class FactCommands:
                         names={"ja": "テーマ"},
                     ),
                 ),
+                dated=False,  # any fact, whatever the day: no zone to resolve
                 names={"ja": "出来事"},
             ),
             Command(
@@ -211,15 +212,14 @@ class FactCommands:
     async def search(self, context: CommandContext, args: str, lang: Lang) -> Reply:
         if not args:
             raise UsageError(t("err_search_empty", lang))
-        hits = self._store.search(args)
+        shown, total = self._store.best_matches(args, SEARCH_LIMIT)
         query = user_text(shorten(args, 60))
-        if not hits:
+        if not shown:
             return Reply(
                 title=t_rich("search_title", lang, query=query),
                 body=t_rich("search_none", lang, query=query),
                 ephemeral=True,
             )
-        shown = hits[:SEARCH_LIMIT]
         fields = tuple(
             Field(
                 name=f"{index}. {fact.title.get(lang)}",
@@ -236,7 +236,7 @@ class FactCommands:
         )
         return Reply(
             title=t_rich("search_title", lang, query=query),
-            body=t("search_more", lang, shown=len(shown), total=len(hits)),
+            body=t("search_more", lang, shown=len(shown), total=total),
             fields=fields,
             buttons=buttons,
         )

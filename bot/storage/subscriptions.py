@@ -6,7 +6,18 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, delete, literal, or_, select, tuple_, update
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    bindparam,
+    case,
+    delete,
+    literal,
+    or_,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -16,8 +27,24 @@ from bot.core.i18n import parse_language
 from bot.storage.database import Database
 from bot.storage.tables import SubscriptionRow, UTCDateTime
 
+# What to_subscription reads, for the reads that select columns rather than ORM rows.
+_COLUMNS = (
+    SubscriptionRow.platform,
+    SubscriptionRow.tenant,
+    SubscriptionRow.channel_id,
+    SubscriptionRow.channel_name,
+    SubscriptionRow.post_hour,
+    SubscriptionRow.post_minute,
+    SubscriptionRow.timezone,
+    SubscriptionRow.language,
+    SubscriptionRow.daily_question,
+    SubscriptionRow.active_since,
+    SubscriptionRow.paused_reason,
+    SubscriptionRow.post_second,
+)
 
-def to_subscription(row: SubscriptionRow) -> Subscription:
+
+def to_subscription(row: SubscriptionRow | Row[*tuple[Any, ...]]) -> Subscription:
     return Subscription(
         channel=ChannelKey(row.platform, row.tenant, row.channel_id),
         channel_name=row.channel_name,
@@ -45,6 +72,12 @@ class SubscriptionRepository:
 
     def __init__(self, database: Database) -> None:
         self._db = database
+        # Built once: building a statement costs more than running it.
+        self._read_one = select(*_COLUMNS).where(
+            SubscriptionRow.platform == bindparam("platform"),
+            SubscriptionRow.tenant == bindparam("tenant"),
+            SubscriptionRow.channel_id == bindparam("channel_id"),
+        )
 
     async def upsert(
         self, subscription: Subscription, updated_by: str, now: datetime
@@ -127,8 +160,15 @@ class SubscriptionRepository:
         )
 
     async def get(self, channel: ChannelKey) -> Subscription | None:
-        async with self._db.session() as session:
-            row = await session.scalar(select(SubscriptionRow).where(*_where(channel)))
+        # Every command in a channel asks this (its time zone): columns on a plain
+        # connection, not an ORM object in a session.
+        values = {
+            "platform": channel.platform,
+            "tenant": channel.tenant,
+            "channel_id": channel.channel_id,
+        }
+        async with self._db.reading() as connection:
+            row = (await connection.execute(self._read_one, values)).first()
             return to_subscription(row) if row else None
 
     async def get_many(self, channels: Collection[ChannelKey]) -> dict[ChannelKey, Subscription]:
