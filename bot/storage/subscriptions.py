@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, case, delete, literal, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -17,7 +17,41 @@ from bot.storage.database import Database
 from bot.storage.tables import SubscriptionRow, UTCDateTime
 
 
-def to_subscription(row: SubscriptionRow) -> Subscription:
+class SubscriptionFields(Protocol):
+    """The columns a subscription is made of: an ORM row, or a row of
+    :data:`SUBSCRIPTION_COLUMNS` (read without the ORM where thousands are read at once)."""
+
+    platform: str
+    tenant: str
+    channel_id: str
+    channel_name: str
+    post_hour: int
+    post_minute: int
+    timezone: str
+    language: str
+    daily_question: bool
+    active_since: datetime
+    paused_reason: str | None
+    post_second: int
+
+
+SUBSCRIPTION_COLUMNS = (
+    SubscriptionRow.platform,
+    SubscriptionRow.tenant,
+    SubscriptionRow.channel_id,
+    SubscriptionRow.channel_name,
+    SubscriptionRow.post_hour,
+    SubscriptionRow.post_minute,
+    SubscriptionRow.timezone,
+    SubscriptionRow.language,
+    SubscriptionRow.daily_question,
+    SubscriptionRow.active_since,
+    SubscriptionRow.paused_reason,
+    SubscriptionRow.post_second,
+)
+
+
+def to_subscription(row: SubscriptionFields) -> Subscription:
     return Subscription(
         channel=ChannelKey(row.platform, row.tenant, row.channel_id),
         channel_name=row.channel_name,
