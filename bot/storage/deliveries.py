@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.context import ChannelKey
 from bot.core.daily.model import Claim, DeliveryRecord, DueBatch, Now, Owed, Serves, Subscription
-from bot.core.daily.schedule import Occurrence, owed_occurrences
+from bot.core.daily.schedule import Occurrence, PostTime, owed_occurrences
 from bot.core.ports import DeliveryProblem
 from bot.storage.database import Database
 from bot.storage.subscriptions import SUBSCRIPTION_COLUMNS, to_subscription
@@ -50,22 +50,19 @@ SKIPPED = "skipped"
 BATCH = 500
 
 
-def _owed_from(
-    subscription: Subscription, next_due_at: datetime, now: datetime
-) -> list[Occurrence]:
-    """The posts owed by ``now``, from the local date of the stored next-due time on.
+def _owed_from(post_time: PostTime, next_due_at: datetime, now: datetime) -> list[Occurrence]:
+    """The posts owed by ``now``, from the local date of the stored next-due time on (the
+    caller drops those due before the subscription's ``active_since``).
 
     Counting from that date's start under the schedule as it is now, not from the stored
     moment itself, keeps a day whose moment moved earlier since it was stored (a changed
     spread second, new time-zone rules) instead of silently passing over it; the unique
     delivery row keeps any day from being posted twice.
     """
-    post_time = subscription.post_time
     day_start = datetime.combine(
         post_time.local_date(next_due_at), time(0), tzinfo=post_time.zone
     ).astimezone(UTC)
-    since = max(subscription.active_since, day_start)
-    return owed_occurrences(post_time, since, now)
+    return owed_occurrences(post_time, day_start, now)
 
 
 class _ClaimRow(Protocol):
@@ -236,14 +233,29 @@ class DeliveryRepository:
         # instead of two per row.
         advances: dict[tuple[datetime, datetime], list[int]] = defaultdict(list)
         broken: list[int] = []
+        # A busy minute's rows share a schedule: its time-zone arithmetic is done once per
+        # (schedule, stored next-due time), and each row keeps the posts since it subscribed.
+        plans: dict[tuple[object, ...], tuple[list[Occurrence], datetime]] = {}
         for row in rows:
             if not serves(row.platform, row.tenant):
                 continue
             assert row.next_due_at is not None
             try:
                 subscription = to_subscription(row)
-                occurrences = _owed_from(subscription, row.next_due_at, now)
-                next_due = subscription.post_time.next_after(now)
+                plan_key = (
+                    row.timezone,
+                    row.post_hour,
+                    row.post_minute,
+                    row.post_second,
+                    row.next_due_at,
+                )
+                if (plan := plans.get(plan_key)) is None:
+                    post_time = subscription.post_time
+                    plan = (_owed_from(post_time, row.next_due_at, now), post_time.next_after(now))
+                    plans[plan_key] = plan
+                since = subscription.active_since
+                occurrences = [o for o in plan[0] if o.due_at >= since]
+                next_due = plan[1]
             except (ZoneInfoNotFoundError, ValueError, OverflowError):
                 # A zone this process's tz database lacks, or a value no schedule can use:
                 # pause that one channel (an admin sees why) instead of the whole batch.
