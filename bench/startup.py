@@ -113,7 +113,7 @@ def lookup_costs(store: FactStore, repeats: int = 5) -> dict[str, float]:
     ids = [fact.id for fact in store.facts[:: max(1, len(store.facts) // 1000)]]
     return {
         "on-this-day": _per_call(repeats, [lambda d=d: store.on(d.month, d.day) for d in days]),
-        "search": _per_call(repeats, [lambda q=q: store.search(q)[:5] for q in QUERIES]),
+        "search": _per_call(repeats, [lambda q=q: store.best_matches(q, 5) for q in QUERIES]),
         "fact by id": _per_call(repeats, [lambda i=i: store.get(i) for i in ids]),
     }
 

@@ -17,7 +17,7 @@ from pydantic import SecretStr
 
 from bot.config import ConfigError, Settings, load_settings, shipped_facts_dir
 from bot.core.dates import parse_month_day
-from bot.core.fact_loading import FactDataError, load_fact_store
+from bot.core.fact_files import FactDataError
 from bot.core.i18n import LANGUAGES
 from bot.core.topics import TOPICS
 
@@ -51,7 +51,8 @@ def _parser() -> argparse.ArgumentParser:
         dest="discord_command", required=True, metavar="ACTION"
     )
     sync = discord_commands.add_parser(
-        "sync", help="register /alliance (one guild while developing, global otherwise)"
+        "sync",
+        help="register /alliance and /alliance-admin (one guild for development, else global)",
     )
     sync.add_argument("--config", type=Path, help="configuration file (TOML)")
     sync.add_argument("--guild", type=int, metavar="ID", help="register in this guild only")
@@ -88,6 +89,8 @@ def _print_problems(error: FactDataError) -> None:
 
 
 def _facts_validate(directory: Path) -> int:
+    from bot.core.fact_loading import load_fact_store  # the parser: only for these commands
+
     try:
         store = load_fact_store(directory)
     except FactDataError as error:
@@ -102,6 +105,8 @@ def _facts_validate(directory: Path) -> int:
 
 
 def _facts_list(directory: Path, on: str | None, tag: str | None, as_json: bool) -> int:
+    from bot.core.fact_loading import load_fact_store
+
     try:
         store = load_fact_store(directory)
     except FactDataError as error:
@@ -173,6 +178,7 @@ def _run(args: argparse.Namespace) -> int:
     from bot.serve import serve
 
     settings = _load(args.config)
+    _configure_logging(settings)
     adapters = chosen_adapters(settings)
     if not adapters:
         print(
@@ -183,10 +189,17 @@ def _run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    # What runs, what connects, what stops: worth seeing in a service's log.
-    logging.getLogger("bot").setLevel(logging.INFO)
     asyncio.run(serve(settings, adapters))
     return EXIT_OK
+
+
+def _configure_logging(settings: Settings) -> None:
+    # What runs, what connects, what stops: worth seeing in a service's log, so the bot's
+    # own loggers default to INFO while the libraries stay at WARNING; DEBUG opens both.
+    level = logging.getLevelNamesMapping()[settings.bot.log_level]
+    logging.getLogger("bot").setLevel(level)
+    if level <= logging.DEBUG:
+        logging.getLogger().setLevel(level)
 
 
 def _discord_token(settings: Settings) -> SecretStr:

@@ -37,11 +37,17 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+
+
 class BotSection(_Section):
     language: Lang = "en"
     timezone: str = "UTC"
     facts_dir: Path | None = None
     data_dir: Path = Path("data")
+    # How much ``alliance-bot run`` logs. DEBUG also shows the libraries' own debug lines
+    # (discord.py, slack-sdk, aiohttp), which is where a request's details are.
+    log_level: LogLevel = "INFO"
 
     @field_validator("timezone")
     @classmethod

@@ -11,6 +11,7 @@ from pathlib import Path
 from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
 
+from bench import command_path_discord
 from bench.fake_platform import Behaviour, FakePlatform
 from bench.startup import synthetic_corpus
 from bot.core.fact_loading import load_fact_store
@@ -41,6 +42,9 @@ def test_every_benchmark_runs_at_a_tiny_size_and_prints_its_row() -> None:
         "fact by id lookup, corpus 2× vs 1×",
         "fan-out 50 channels, no rate limit (posts/s; 0 lost, 0 doubled)",
         "fan-out 20 channels at 50 requests/s (0 lost, 0 doubled)",
+        "Discord /alliance fact throughput, 50 commands, 32 outstanding (0 unanswered)",
+        "Discord /alliance fact latency p99",
+        "Discord /alliance fact CPU time of the app process per command",
     ):
         assert expected in figures, (expected, figures)
     for row in rows:
@@ -71,3 +75,26 @@ async def test_the_fake_platform_refuses_what_is_beyond_its_rate_and_counts_dupl
         async with session.post(url, json={"content": "x", "nonce": "a"}) as response:
             assert response.status == 200
     assert platform.counts.duplicates == 1
+
+
+async def test_the_discord_command_path_answers_every_command_of_both_apps() -> None:
+    measured = await command_path_discord.measure(rounds=1, commands=12, concurrency=4)
+    assert measured.unanswered == 0
+    for side in (measured.bot, measured.bare):
+        assert side.commands == 12 and side.unanswered == 0
+        assert len(side.latencies) == 12  # each command's reply arrived, of the right kind
+        assert side.cpu_seconds >= 0
+    names = [figure[0] for figure in command_path_discord.figures(measured)]
+    assert (
+        names[0] == "Discord /alliance fact throughput, 12 commands, 4 outstanding (0 unanswered)"
+    )
+    assert len(names) == 4
+
+
+def test_a_private_or_foreign_reply_is_not_an_answer() -> None:
+    is_answer = command_path_discord.is_answer
+    assert is_answer("constant", {"content": command_path_discord.CONSTANT})
+    assert not is_answer("constant", {"content": "something else"})
+    assert is_answer("embed", {"embeds": [{"title": "A fact"}]})
+    assert not is_answer("embed", {"embeds": [{"title": "Slow down"}], "flags": 64})
+    assert not is_answer("embed", {"content": "no embed"})

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import pytest
+
+from bot.cli import _configure_logging
+from bot.config import Settings
 from tests.conftest import FIXTURE_FACTS, REPO_ROOT
 
 
@@ -127,3 +132,26 @@ def test_health_with_a_file_as_the_data_directory_says_so(tmp_path: Path) -> Non
     result = cli("health", "--config", str(config))
     assert result.returncode == 1
     assert result.stderr == f"unhealthy: the data directory {not_a_directory} is not a directory\n"
+
+
+@pytest.mark.parametrize(
+    ("level", "bot", "root"),
+    [
+        ("INFO", logging.INFO, logging.WARNING),
+        ("ERROR", logging.ERROR, logging.WARNING),
+        # DEBUG opens the libraries' loggers too: their request lines are what debugging needs.
+        ("DEBUG", logging.DEBUG, logging.DEBUG),
+    ],
+)
+def test_log_level_sets_the_bots_loggers_and_at_debug_the_libraries(
+    level: str, bot: int, root: int
+) -> None:
+    bot_logger, root_logger = logging.getLogger("bot"), logging.getLogger()
+    saved = bot_logger.level, root_logger.level
+    root_logger.setLevel(logging.WARNING)  # what main()'s basicConfig leaves
+    try:
+        _configure_logging(Settings.model_validate({"bot": {"log_level": level}}))
+        assert (bot_logger.level, root_logger.level) == (bot, root)
+    finally:
+        bot_logger.setLevel(saved[0])
+        root_logger.setLevel(saved[1])

@@ -80,6 +80,7 @@ def test_unsupported_database_is_a_clear_error() -> None:
     [
         ('[bot]\ntimezone = "Mars/Olympus"\n', "unknown time zone"),
         ('[bot]\nlanguage = "fr"\n', "bot.language"),
+        ('[bot]\nlog_level = "LOUD"\n', "bot.log_level"),
         ("[bot\n", "not valid TOML"),
         ("[slack]\nport = 0\n", "slack.port"),
     ],

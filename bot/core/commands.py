@@ -20,6 +20,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
+from bot.core.command_forms import COMMAND_PREFIX
 from bot.core.completion import CompletionSource, rank_choices
 from bot.core.context import CommandContext
 from bot.core.cooldowns import Cooldowns
@@ -58,7 +59,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 MAX_INPUT_LENGTH = 500
-COMMAND_PREFIX = "/alliance"
 # The top-level group's name for clients in other languages (Discord's localised names).
 COMMAND_PREFIX_NAMES: dict[Lang, str] = {"ja": "米ソ同盟"}
 # Discord's limits on the options of one command and the subcommands of one group.
@@ -85,7 +85,8 @@ class Command:
     button actions). ``private``: the reply is always ephemeral. ``slow``: the handler may
     touch the database, so Discord must defer first. ``server_only``: refused in a DM (by
     the router). ``admin_only``: a platform may hide it from non-admins (Discord's default
-    member permissions); the handler still checks the caller's rights. ``names``: what a
+    member permissions, which is why only a top-level command carries the flag); the
+    handler still checks the caller's rights. ``names``: what a
     platform shows a client in another language instead of ``name`` (Discord's localised
     command names); the text grammar reads ``name`` and ``aliases`` only.
     """
@@ -128,6 +129,12 @@ class Command:
                     raise ValueError(f"subcommand {self.name} {sub.name} has subcommands")
                 if sub.aliases:
                     raise ValueError(f"subcommand {self.name} {sub.name} has aliases")
+                # Platforms place a command by its top-level name (Discord's default
+                # permissions hold for a whole top-level command, never one subcommand).
+                if sub.admin_only and not self.admin_only:
+                    raise ValueError(
+                        f"subcommand {self.name} {sub.name} is admin_only: flag {self.name}"
+                    )
 
     def subcommand(self, name: str) -> Command | None:
         """The subcommand called ``name`` (any case), or None."""
@@ -467,7 +474,8 @@ class CommandRouter:
             return error_reply(t_rich("err_unknown_command", lang, name=user_text(name[:40])), lang)
         command = resolved.command
         if command.server_only and context.channel.is_direct:
-            return error_reply(t("err_server_only", lang, name=" ".join(resolved.path)), lang)
+            typed = context.command_text(*resolved.path)
+            return error_reply(t("err_server_only", lang, command=typed), lang)
         # Only what a person runs counts against the limits: a command's own actions (the
         # quiz's answer buttons, which its parent handler takes) are the game, not spam.
         if self._cooldowns is not None and not command.subcommands:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from bot.core.command_forms import CommandForm, under_prefix
 from bot.core.user_mentions import MentionResolver
 
 # "channel": a server channel. "thread": a thread inside one (``parent_id`` names it). "dm": a
@@ -80,6 +81,9 @@ class CommandContext:
     ``mentions`` is the adapter's resolver for its platform's mentions (``<@123>``,
     ``<@U123|name>``, ``@name``), asked before a command looks a person up by name; None
     where the platform has none.
+    ``command_form`` is how commands are typed on the caller's platform (Discord puts the
+    admin commands under their own top-level command); texts naming a command use it
+    through :meth:`command_text`, so they name what the caller can type.
     """
 
     user: User
@@ -88,6 +92,12 @@ class CommandContext:
     now: datetime
     timezone: ZoneInfo | None = None
     mentions: MentionResolver | None = None
+    command_form: CommandForm = field(default=under_prefix)
+
+    def command_text(self, *path: str) -> str:
+        """The command at ``path`` as the caller types it: ``/alliance subscribe``, or
+        ``/alliance-admin subscribe`` on Discord."""
+        return self.command_form(path)
 
     @property
     def zone(self) -> ZoneInfo:

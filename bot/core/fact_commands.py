@@ -6,6 +6,7 @@ import random
 from datetime import date
 
 from bot.core.anniversary_replies import AnniversaryReplies, sources_of
+from bot.core.command_forms import written_line
 from bot.core.commands import Command, CommandRouter, UsageError
 from bot.core.context import CommandContext
 from bot.core.dates import display_range, parse_month_day
@@ -210,15 +211,14 @@ class FactCommands:
     async def search(self, context: CommandContext, args: str, lang: Lang) -> Reply:
         if not args:
             raise UsageError(t("err_search_empty", lang))
-        hits = self._store.search(args)
+        shown, total = self._store.best_matches(args, SEARCH_LIMIT)
         query = user_text(shorten(args, 60))
-        if not hits:
+        if not shown:
             return Reply(
                 title=t_rich("search_title", lang, query=query),
                 body=t_rich("search_none", lang, query=query),
                 ephemeral=True,
             )
-        shown = hits[:SEARCH_LIMIT]
         fields = tuple(
             Field(
                 name=f"{index}. {fact.title.get(lang)}",
@@ -235,7 +235,7 @@ class FactCommands:
         )
         return Reply(
             title=t_rich("search_title", lang, query=query),
-            body=t("search_more", lang, shown=len(shown), total=len(hits)),
+            body=t("search_more", lang, shown=len(shown), total=total),
             fields=fields,
             buttons=buttons,
         )
@@ -243,9 +243,14 @@ class FactCommands:
     # -- help --------------------------------------------------------------------------
 
     async def help(self, context: CommandContext, args: str, lang: Lang) -> Reply:
-        # Generated from the same declarations an adapter builds its command tree from.
+        # Generated from the same declarations an adapter builds its command tree from, and
+        # written as the caller's platform types each command.
+        form = context.command_form
         fields = tuple(
-            Field(f"/alliance {spec.usage}", f"{spec.summary[lang]}\n`{spec.example}`")
+            Field(
+                written_line(form, spec.usage),
+                f"{spec.summary[lang]}\n`{written_line(form, spec.example)}`",
+            )
             for spec in self._router.specs()
         )
         topics = ", ".join(TOPICS)

@@ -3,40 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from bot.core.fact_files import (
+    PEOPLE_DIR,
+    QUESTIONS_DIR,
+    FactDataError,
+    Problem,
+    yaml_files,
+)
 from bot.core.fact_store import FactStore
 from bot.core.facts import Fact, Person, Question
 from bot.core.yaml_lines import LineList, LineMap, YamlSyntaxError, line_of, load_yaml
 
-PEOPLE_DIR = "people"
-QUESTIONS_DIR = "questions"
-
 Model = TypeVar("Model", bound=BaseModel)
 
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong in a data file."""
-
-    path: Path
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
-
-
-class FactDataError(Exception):
-    """The data files are not valid; ``problems`` lists every problem found."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("\n".join(str(p) for p in problems))
-        self.problems = problems
+__all__ = [
+    "PEOPLE_DIR",
+    "QUESTIONS_DIR",
+    "FactDataError",
+    "Problem",
+    "load_fact_store",
+]
 
 
 def _describe(error: Any) -> str:
@@ -85,10 +76,6 @@ def _validate_entries(
     return valid
 
 
-def _yaml_files(directory: Path) -> list[Path]:
-    return sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
-
-
 def _unique(
     entries: Iterable[tuple[Path, Model, int]], label: str, problems: list[Problem]
 ) -> dict[str, Model]:
@@ -121,13 +108,13 @@ def load_fact_store(directory: Path) -> FactStore:
     problems: list[Problem] = []
     if not directory.is_dir():
         raise FactDataError([Problem(directory, 0, "the facts directory does not exist")])
-    fact_files = _yaml_files(directory)
+    fact_files = yaml_files(directory)
     if not fact_files:
         problems.append(Problem(directory, 0, "no fact files (*.yaml) found"))
 
     people_entries = [
         (path, person, entry.line)
-        for path in _yaml_files(directory / PEOPLE_DIR)
+        for path in yaml_files(directory / PEOPLE_DIR)
         for person, entry in _validate_entries(path, Person, "person", problems)
     ]
     people = _unique(people_entries, "person", problems)
@@ -152,7 +139,7 @@ def load_fact_store(directory: Path) -> FactStore:
 
     validated_questions = [
         (path, question, entry)
-        for path in _yaml_files(directory / QUESTIONS_DIR)
+        for path in yaml_files(directory / QUESTIONS_DIR)
         for question, entry in _validate_entries(path, Question, "question", problems)
     ]
     question_entries = [

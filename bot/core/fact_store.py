@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from bot.core.facts import Fact, Person, Question
 from bot.core.search import Document, SearchIndex
@@ -35,7 +35,39 @@ class FactStore:
         self._by_month_day = {key: tuple(value) for key, value in by_month_day.items()}
         self._by_tag = {key: tuple(value) for key, value in by_tag.items()}
         self._by_year = {key: tuple(value) for key, value in by_year.items()}
-        self._index = SearchIndex(self._document(fact) for fact in self._facts)
+        # Built on the first search, not here: the index is most of the store's memory and
+        # most replies (the first one of a start-up included) never search. The corpus cache
+        # hands over a loader of the index it keeps.
+        self._index: SearchIndex | None = None
+        self._index_loader: Callable[[], SearchIndex | None] | None = None
+
+    def __getstate__(self) -> dict[str, object]:
+        # Pickled without its index, which the corpus cache keeps in a file of its own (a
+        # loader is a closure of one process); a store that has none builds it when asked.
+        state = dict(self.__dict__)
+        state["_index"] = None
+        state["_index_loader"] = None
+        return state
+
+    def search_index(self) -> SearchIndex:
+        """The word index: from the loader given, or else built from the facts, once.
+
+        Two threads asking at once may both build it, harmlessly: the same index either way.
+        """
+        index = self._index
+        if index is None:
+            loader, self._index_loader = self._index_loader, None
+            index = loader() if loader is not None else None
+            if index is None:
+                index = SearchIndex(self._document(fact) for fact in self._facts)
+            self._index = index
+        return index
+
+    def load_index_with(self, loader: Callable[[], SearchIndex | None]) -> None:
+        """Take the index, when it is first needed, from ``loader`` (when that gives None,
+        it is built from the facts as usual)."""
+        if self._index is None:
+            self._index_loader = loader
 
     def _document(self, fact: Fact) -> Document:
         names = [
@@ -50,12 +82,11 @@ class FactStore:
             (fact.text.ja, 1.0),
             (" ".join(names), 2.0),
             (" ".join(fact.tags), 1.0),
-            (fact.id, 1.0),
             (fact.date.iso(), 1.0),
         ]
         if fact.place is not None:
             texts += [(fact.place.en, 1.0), (fact.place.ja, 1.0)]
-        return Document(fact.id, texts)
+        return Document(fact.id, texts, key_weight=1.0)
 
     @property
     def facts(self) -> tuple[Fact, ...]:
@@ -92,5 +123,11 @@ class FactStore:
         return self._by_year.get(year, ())
 
     def search(self, query: str) -> list[Fact]:
-        """Facts matching the words of ``query`` (English or Japanese), best first."""
-        return [self._by_id[key] for key in self._index.search(query)]
+        """Every fact matching the words of ``query`` (English or Japanese), best first."""
+        return [self._by_id[key] for key in self.search_index().search(query)]
+
+    def best_matches(self, query: str, limit: int) -> tuple[tuple[Fact, ...], int]:
+        """The first ``limit`` facts of :meth:`search`, and how many match in all; costs
+        about the same whatever the size of the corpus."""
+        hits = self.search_index().top(query, limit)
+        return tuple(self._by_id[key] for key in hits.keys), hits.total

@@ -181,8 +181,8 @@ _STRINGS: dict[str, dict[Lang, str]] = {
         "ja": "「{value}」には対応していません。`language en` または `language ja` を指定してください。",
     },
     "sub_bad_option": {
-        "en": "I don't understand “{value}”. Use `/alliance subscribe [time HH:MM] [timezone Area/City] [language en|ja] [question on|off]`, e.g. `/alliance subscribe time 08:30 timezone Asia/Tokyo language ja`.",
-        "ja": "「{value}」は解釈できません。`/alliance subscribe [time HH:MM] [timezone 地域/都市] [language en|ja] [question on|off]` の形で指定してください（例: `/alliance subscribe time 08:30 timezone Asia/Tokyo language ja`）。",
+        "en": "I don't understand “{value}”. Use `{command} [time HH:MM] [timezone Area/City] [language en|ja] [question on|off]`, e.g. `{command} time 08:30 timezone Asia/Tokyo language ja`.",
+        "ja": "「{value}」は解釈できません。`{command} [time HH:MM] [timezone 地域/都市] [language en|ja] [question on|off]` の形で指定してください（例: `{command} time 08:30 timezone Asia/Tokyo language ja`）。",
     },
     "sub_created": {
         "en": "Subscribed #{channel} to the daily post",
@@ -197,8 +197,8 @@ _STRINGS: dict[str, dict[Lang, str]] = {
         "ja": "#{channel} への毎日の投稿を停止しました。",
     },
     "sub_none": {
-        "en": "#{channel} has no daily post. An admin can start one with `/alliance subscribe`.",
-        "ja": "#{channel} では毎日の投稿は設定されていません。管理者は `/alliance subscribe` で開始できます。",
+        "en": "#{channel} has no daily post. An admin can start one with `{command}`.",
+        "ja": "#{channel} では毎日の投稿は設定されていません。管理者は `{command}` で開始できます。",
     },
     "sub_title": {"en": "Daily post in #{channel}", "ja": "#{channel} の毎日の投稿"},
     "sub_field_time": {"en": "Time", "ja": "時刻"},
@@ -210,8 +210,8 @@ _STRINGS: dict[str, dict[Lang, str]] = {
     "sub_field_last": {"en": "Last delivery", "ja": "前回の配信"},
     "sub_field_problem": {"en": "Problem", "ja": "問題"},
     "sub_paused": {
-        "en": "Paused: {reason}. An admin can resume it with `/alliance subscribe`.",
-        "ja": "停止中: {reason}。管理者が `/alliance subscribe` を実行すると再開します。",
+        "en": "Paused: {reason}. An admin can resume it with `{command}`.",
+        "ja": "停止中: {reason}。管理者が `{command}` を実行すると再開します。",
     },
     "sub_never": {"en": "none yet", "ja": "まだありません"},
     "delivery_sent": {"en": "sent", "ja": "送信済み"},
@@ -400,8 +400,8 @@ _STRINGS: dict[str, dict[Lang, str]] = {
         "ja": "今日の問題にはすでに回答しています。",
     },
     "err_server_only": {
-        "en": "`/alliance {name}` works only in a server channel, not in a direct message: what it uses belongs to a server. In a DM you can use fact, today, on, search, help and settings.",
-        "ja": "`/alliance {name}` はサーバーのチャンネルでのみ使えます（ダイレクトメッセージでは使えません）。サーバーごとのデータを使うためです。DMでは fact・today・on・search・help・settings が使えます。",
+        "en": "`{command}` works only in a server channel, not in a direct message: what it uses belongs to a server. In a DM you can use fact, today, on, search, help and settings.",
+        "ja": "`{command}` はサーバーのチャンネルでのみ使えます（ダイレクトメッセージでは使えません）。サーバーごとのデータを使うためです。DMでは fact・today・on・search・help・settings が使えます。",
     },
     "settings_title": {"en": "Your settings", "ja": "あなたの設定"},
     "settings_saved": {"en": "Your settings are saved", "ja": "あなたの設定を保存しました"},
@@ -453,8 +453,8 @@ _STRINGS: dict[str, dict[Lang, str]] = {
         "ja": "このサーバーの全員に適用される既定値です。各メンバー自身の設定とプラットフォームの言語が優先され、today ではチャンネルの毎日の投稿のタイムゾーンがサーバーの設定より優先されます。",
     },
     "server_settings_usage": {
-        "en": "/alliance server-settings [language en|ja|auto] [timezone Area/City|auto] [quiz-length N|auto]",
-        "ja": "/alliance server-settings [language en|ja|auto] [timezone 地域/都市|auto] [quiz-length 問題数|auto]",
+        "en": "{command} [language en|ja|auto] [timezone Area/City|auto] [quiz-length N|auto]",
+        "ja": "{command} [language en|ja|auto] [timezone 地域/都市|auto] [quiz-length 問題数|auto]",
     },
     "server_settings_unset": {"en": "not set (default: {value})", "ja": "未設定（既定: {value}）"},
     "sub_not_in_thread": {

@@ -4,13 +4,30 @@ Japanese is written without spaces, so it is indexed by overlapping character pa
 Latin text by words with case and accents folded. Ranking is BM25 over those terms, with
 title and people weighted above body text, and facts that match more of the query's distinct
 terms always ahead of those that match fewer.
+
+A command shows the five best matches, so a query must not cost in proportion to the corpus.
+Two things keep it near flat:
+
+- Each term's postings are stored best impact first (the term's BM25 contribution to a
+  document, computed when the index is built), so the threshold algorithm (Fagin, Lotem and
+  Naor, "Optimal aggregation algorithms for middleware") stops reading as soon as no document
+  it has not seen could still reach the top ``limit``; equal impacts are ordered by key, so a
+  run of equal scores stops at the ``limit``-th key too.
+- Documents whose text is the same and whose keys differ (copies of a fact under new ids)
+  score alike for every query that does not name a key, so they are indexed once, as one
+  class: the terms all its members share at one weight, plus each member's own key terms.
+
+Postings and impacts live in flat arrays (a few bytes per posting, not a Python object
+each), so the index is small in memory and in the start-up cache, and quick to unpickle.
 """
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 import unicodedata
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -74,54 +91,278 @@ def terms(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Document:
-    """What is indexed for one fact: weighted fields of text."""
+    """What is indexed for one fact: weighted fields of text, and the key itself (indexed
+    too, at ``key_weight``: an id names its subject)."""
 
     key: str
     weighted_texts: Sequence[tuple[str, float]]
+    key_weight: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Hits:
+    """The best keys for a query, best first, and how many documents match it at all."""
+
+    keys: tuple[str, ...]
+    total: int
+
+
+# A key's rank, smallest first: more distinct query terms matched, then a higher score, then
+# the key itself, so equal scores always come out in the same order.
+_Rank = tuple[int, float, str]
+_SHARED = -1  # an entry every member of its class has (not one member's own)
+
+
+def _weights(weighted_texts: Iterable[tuple[str, float]]) -> dict[str, float]:
+    weights: dict[str, float] = {}
+    for text, weight in weighted_texts:
+        # Counted first: one update per distinct term, not one per occurrence.
+        for term, times in Counter(terms(text)).items():
+            weights[term] = weights.get(term, 0.0) + times * weight
+    return weights
+
+
+def _shape(
+    members: dict[str, dict[str, float]],
+) -> tuple[tuple[str, ...], dict[str, float], dict[str, dict[str, float]]]:
+    """A group's sorted keys, the weights all of them share, and each one's own."""
+    keys = tuple(sorted(members))
+    if len(keys) == 1:
+        return keys, members[keys[0]], {}
+    shared = dict(members[keys[0]])
+    for key in keys[1:]:
+        weights = members[key]
+        shared = {term: w for term, w in shared.items() if weights.get(term) == w}
+    own = {key: {t: w for t, w in members[key].items() if t not in shared} for key in keys}
+    return keys, shared, {key: weights for key, weights in own.items() if weights}
 
 
 class SearchIndex:
-    """An in-memory BM25 index; built once at start-up, queried per command."""
+    """An in-memory BM25 index; built once at start-up, queried per command.
+
+    Terms are numbered. Term ``t``'s postings are entries ``_starts[t]`` to
+    ``_starts[t + 1]`` of ``_entry_*``, best impact first (impacts kept negated, so each run
+    is ascending for :mod:`bisect`), ties by the class's first key or, for a member's own
+    term, by the member's key. Class ``c``'s shared terms are entries ``_class_starts[c]`` to
+    ``_class_starts[c + 1]`` of ``_class_terms`` (sorted) and ``_class_impacts``.
+    """
 
     _K1 = 1.2
     _B = 0.75
 
     def __init__(self, documents: Iterable[Document]) -> None:
-        self._term_weights: dict[str, dict[str, float]] = {}
-        lengths: dict[str, float] = {}
-        document_frequency: Counter[str] = Counter()
+        # Grouped by text and length; each member's weights, its key's terms included.
+        groups: dict[tuple[float, tuple[tuple[str, float], ...]], dict[str, dict[str, float]]]
+        groups = {}
+        total_length, count = 0.0, 0
         for document in documents:
-            weights: dict[str, float] = {}
-            for text, weight in document.weighted_texts:
-                # Counted first: one update per distinct term, not one per occurrence.
-                for term, times in Counter(terms(text)).items():
-                    weights[term] = weights.get(term, 0.0) + times * weight
-            self._term_weights[document.key] = weights
-            lengths[document.key] = sum(weights.values())
-            document_frequency.update(weights.keys())
-        count = max(len(self._term_weights), 1)
-        self._average_length = sum(lengths.values()) / count if lengths else 1.0
-        self._lengths = lengths
-        self._idf = {
-            term: math.log(1 + (count - freq + 0.5) / (freq + 0.5))
-            for term, freq in document_frequency.items()
+            content = _weights(document.weighted_texts)
+            weights = dict(content)
+            if document.key_weight:
+                for term, weight in _weights([(document.key, document.key_weight)]).items():
+                    weights[term] = weights.get(term, 0.0) + weight
+            length = sum(weights.values())
+            group = groups.setdefault((length, tuple(sorted(content.items()))), {})
+            group[document.key] = weights
+            total_length += length
+            count += 1
+        average_length = total_length / count if count else 1.0
+        shapes = [_shape(members) for members in groups.values()]
+        groups_lengths = [length for length, _ in groups]
+        del groups  # the weights of every document: the largest thing built here
+        frequency: Counter[str] = Counter()
+        for members, shared, own in shapes:
+            for term in shared:
+                frequency[term] += len(members)
+            for weights in own.values():
+                frequency.update(weights.keys())
+        count = max(count, 1)
+        self._term_ids = {term: number for number, term in enumerate(sorted(frequency))}
+        idf = [
+            math.log(1 + (count - frequency[term] + 0.5) / (frequency[term] + 0.5))
+            for term in sorted(frequency)
+        ]
+
+        def impacts(weights: dict[str, float], length: float) -> list[tuple[int, float]]:
+            norm = 1 - self._B + self._B * length / average_length
+            found = []
+            for term, weight in weights.items():
+                term_id = self._term_ids[term]
+                impact = idf[term_id] * (weight * (self._K1 + 1) / (weight + self._K1 * norm))
+                found.append((term_id, impact))
+            return sorted(found)
+
+        self._members: tuple[tuple[str, ...], ...] = tuple(members for members, _, _ in shapes)
+        self._class_starts = array("q", [0])
+        self._class_terms = array("i")
+        self._class_impacts = array("d")
+        # Only classes of several members have any: class → member → term → impact.
+        self._own: dict[int, dict[str, dict[int, float]]] = {}
+        entries: list[list[tuple[float, str, int, int]]] = [[] for _ in self._term_ids]
+        for number, ((members, shared, own), length) in enumerate(
+            zip(shapes, groups_lengths, strict=True)
+        ):
+            for term_id, impact in impacts(shared, length):
+                self._class_terms.append(term_id)
+                self._class_impacts.append(impact)
+                entries[term_id].append((-impact, members[0], number, _SHARED))
+            self._class_starts.append(len(self._class_terms))
+            if own:
+                self._own[number] = {}
+                for member, weights in own.items():
+                    mine = dict(impacts(weights, length))
+                    self._own[number][member] = mine
+                    for term_id, impact in mine.items():
+                        entries[term_id].append((-impact, member, number, members.index(member)))
+        self._own_terms = {
+            number: frozenset(term for mine in own.values() for term in mine)
+            for number, own in self._own.items()
         }
-        self._postings: dict[str, list[str]] = {}
-        for key, weights in self._term_weights.items():
-            for term in weights:
-                self._postings.setdefault(term, []).append(key)
+        self._starts = array("q", [0])
+        self._entry_impacts = array("d")  # negated
+        self._entry_classes = array("i")
+        self._entry_members = array("i")  # the member of an own term, or _SHARED
+        for listed in entries:
+            listed.sort()
+            for negated, _, number, position in listed:
+                self._entry_impacts.append(negated)
+                self._entry_classes.append(number)
+                self._entry_members.append(position)
+            self._starts.append(len(self._entry_impacts))
+
+    def _shared_impact(self, number: int, term: int) -> float | None:
+        start, end = self._class_starts[number], self._class_starts[number + 1]
+        at = bisect.bisect_left(self._class_terms, term, start, end)
+        if at < end and self._class_terms[at] == term:
+            return self._class_impacts[at]
+        return None
+
+    def _ranks(self, number: int, wanted: Sequence[int], limit: int | None) -> list[_Rank]:
+        """The ranks of a class's members for ``wanted`` (only the first ``limit`` when they
+        all score alike), members matching nothing left out."""
+        members = self._members[number]
+        own_terms = self._own_terms.get(number)
+        shared = [self._shared_impact(number, term) for term in wanted]
+        if own_terms is None or own_terms.isdisjoint(wanted):
+            matched, score = 0, 0.0
+            for impact in shared:  # in query order, as every score is summed
+                if impact is not None:
+                    matched += 1
+                    score += impact
+            if not matched:
+                return []
+            return [(-matched, -score, key) for key in members[:limit]]
+        ranks = []
+        for key in members:
+            own = self._own[number].get(key, {})
+            matched, score = 0, 0.0
+            for term, common in zip(wanted, shared, strict=True):
+                if (impact := own.get(term, common)) is not None:
+                    matched += 1
+                    score += impact
+            if matched:
+                ranks.append((-matched, -score, key))
+        return ranks
+
+    def _wanted(self, query: str) -> list[int]:
+        found = (self._term_ids.get(term) for term in dict.fromkeys(terms(query)))
+        return [term for term in found if term is not None]
+
+    def _classes_of(self, wanted: Sequence[int]) -> set[int]:
+        numbers: set[int] = set()
+        for term in wanted:
+            numbers.update(self._entry_classes[self._starts[term] : self._starts[term + 1]])
+        return numbers
 
     def search(self, query: str) -> list[str]:
-        """Keys of matching documents, best first."""
-        wanted = list(dict.fromkeys(terms(query)))
-        scores: dict[str, float] = {}
-        matched: Counter[str] = Counter()
-        for term in wanted:
-            for key in self._postings.get(term, ()):
-                weight = self._term_weights[key][term]
-                norm = 1 - self._B + self._B * self._lengths[key] / self._average_length
-                scores[key] = scores.get(key, 0.0) + self._idf[term] * (
-                    weight * (self._K1 + 1) / (weight + self._K1 * norm)
-                )
-                matched[key] += 1
-        return sorted(scores, key=lambda key: (-matched[key], -scores[key], key))
+        """Keys of every matching document, best first (every match scored: the reference
+        :meth:`top` is held to)."""
+        wanted = self._wanted(query)
+        ranked = [
+            rank
+            for number in self._classes_of(wanted)
+            for rank in self._ranks(number, wanted, None)
+        ]
+        return [key for _, _, key in sorted(ranked)]
+
+    def top(self, query: str, limit: int) -> Hits:
+        """The first ``limit`` keys of :meth:`search` and the count of all matches, reading
+        each term's postings only as deep as the ranking needs."""
+        wanted = self._wanted(query)
+        spans = [(self._starts[term], self._starts[term + 1]) for term in wanted]
+        seen: set[int] = set()
+        best: list[_Rank] = []  # the ``limit`` best ranks so far, smallest first
+        depth = 0
+        while limit > 0 and spans:
+            for start, end in spans:
+                if (
+                    start + depth < end
+                    and (number := self._entry_classes[start + depth]) not in seen
+                ):
+                    seen.add(number)
+                    for rank in self._ranks(number, wanted, limit):
+                        if len(best) < limit or rank < best[-1]:
+                            bisect.insort(best, rank)
+                            del best[limit:]
+            depth += 1
+            if self._settled(spans, depth, best, limit):
+                break
+        return Hits(tuple(key for _, _, key in best), self._count(wanted))
+
+    def _sort_key(self, entry: int) -> str:
+        member = self._entry_members[entry]
+        return self._members[self._entry_classes[entry]][0 if member == _SHARED else member]
+
+    def _settled(
+        self, spans: Sequence[tuple[int, int]], depth: int, best: list[_Rank], limit: int
+    ) -> bool:
+        """Whether no class unseen after reading ``depth`` entries of each list can still
+        rank above ``best[-1]``.
+
+        An unseen class sits at ``depth`` or below in every list it is in, so a member matches
+        at most the lists not read to their end and scores at most their impacts at
+        ``depth`` (impacts are positive, and a float sum never shrinks when a term grows).
+        """
+        live = [(start + depth, end) for start, end in spans if start + depth < end]
+        if not live:
+            return True
+        if len(best) < limit:
+            return False
+        worst_matched, worst_score, worst_key = -best[-1][0], -best[-1][1], best[-1][2]
+        if len(live) != worst_matched:
+            return len(live) < worst_matched
+        bound = 0.0
+        for at, _ in live:
+            bound += -self._entry_impacts[at]
+        if bound != worst_score:
+            return bound < worst_score
+        # An exact tie. If one impact lower anywhere falls short, an unseen member can only
+        # tie by having the current impact in every list, so it is in each list's current
+        # run, after its sort key, and its key is above the greatest of them.
+        impacts = self._entry_impacts
+        for lowered, (at, end) in enumerate(live):
+            after = bisect.bisect_right(impacts, impacts[at], at, end)
+            if after == end:
+                continue  # none lower: a member not in this run is not in the list at all
+            total = 0.0
+            for position, (other, _) in enumerate(live):
+                total += -impacts[after if position == lowered else other]
+            if total >= worst_score:
+                return False
+        return max(self._sort_key(at) for at, _ in live) > worst_key
+
+    def _count(self, wanted: Sequence[int]) -> int:
+        total = 0
+        for number in self._classes_of(wanted):
+            members = self._members[number]
+            own_terms = self._own_terms.get(number)
+            if (
+                own_terms is None
+                or own_terms.isdisjoint(wanted)
+                or any(self._shared_impact(number, term) is not None for term in wanted)
+            ):
+                total += len(members)  # all of them match, or none would be listed
+            else:
+                own = self._own[number]
+                total += sum(1 for key in members if not own.get(key, {}).keys().isdisjoint(wanted))
+        return total

@@ -10,6 +10,7 @@ from bot.core.commands import Command, CommandRouter, UsageError
 from bot.core.context import CommandContext
 from bot.core.daily.commands import find_zone, suggest_zones
 from bot.core.i18n import Lang, parse_language, t
+from bot.core.language_choices import LANGUAGE_CHOICES
 from bot.core.params import Choice, Param
 from bot.core.preferences import PreferenceResolver
 from bot.core.replies import Field, Reply
@@ -133,11 +134,7 @@ def setting_params(server: bool) -> tuple[Param, ...]:
             },
             style="keyword",
             names={"ja": "言語"},
-            choices=(
-                Choice("en", {"en": "English", "ja": "英語"}),
-                Choice("ja", {"en": "Japanese", "ja": "日本語"}),
-                Choice("auto", {"en": "Automatic", "ja": "自動"}),
-            ),
+            choices=(*LANGUAGE_CHOICES, Choice("auto", {"en": "Automatic", "ja": "自動"})),
         ),
         Param(
             "timezone",
@@ -282,7 +279,7 @@ class SettingsCommands:
                 SERVER_OPTIONS,
                 self._max_quiz_length,
                 lang,
-                t("server_settings_usage", lang),
+                t("server_settings_usage", lang, command=context.command_text("server-settings")),
             )
             current = _changed(current, changes)
             await self._store.save_tenant_settings(current, context.user.id, context.now)
@@ -313,7 +310,9 @@ class SettingsCommands:
             title=t(title, lang),
             body=t("server_settings_order", lang),
             fields=fields,
-            footer=t("server_settings_usage", lang),
+            footer=t(
+                "server_settings_usage", lang, command=context.command_text("server-settings")
+            ),
             ephemeral=True,
         )
 

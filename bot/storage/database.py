@@ -16,6 +16,7 @@ from sqlalchemy import URL, Connection, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -134,16 +135,26 @@ class Database:
         if parsed.port is not None and not 0 < parsed.port < 65536:
             raise ValueError(f"port {parsed.port} is not between 1 and 65535")
         self.url = url
+        is_sqlite = parsed.get_backend_name() == "sqlite"
         # A short pool timeout: a send waiting long for a connection would eat its lease.
+        # A server's connection can drop while idle, so it is pinged when taken from the
+        # pool; a SQLite file's cannot, and the ping would cost every command a round trip
+        # to the driver's thread.
+        # Connections beyond pool_size (up to twice it) are closed when returned: a server's
+        # are shared by every replica, so they are given back. A SQLite file's cost nobody
+        # else anything, while opening one (a thread, the pragmas) costs more than a command
+        # does, and a burst of commands would open and close them all the time: every one it
+        # opens is kept, up to the same maximum.
+        steady = pool_size * 2 if is_sqlite else pool_size
         self.engine: AsyncEngine = create_async_engine(
             url,
-            pool_pre_ping=True,
-            pool_size=pool_size,
-            max_overflow=pool_size,
+            pool_pre_ping=not is_sqlite,
+            pool_size=steady,
+            max_overflow=pool_size * 2 - steady,
             pool_timeout=10,
             connect_args=_connect_args(parsed, connect_timeout),
         )
-        if parsed.get_backend_name() == "sqlite":
+        if is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 
@@ -182,6 +193,13 @@ class Database:
         """A session in a transaction, committed on success, rolled back on error."""
         async with self.sessions() as session, session.begin():
             yield session
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[AsyncConnection]:
+        """A connection for the reads every command makes (the caller's settings): plain
+        statements, with no ORM session and no commit, which cost more than the reads."""
+        async with self.engine.connect() as connection:
+            yield connection
 
     async def ping(self) -> bool:
         """Whether the database answers a trivial query now (an HTTP health check's question)."""

@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import (
+    CompoundSelect,
+    SmallInteger,
+    bindparam,
+    cast,
+    delete,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -15,7 +26,27 @@ from bot.storage.database import Database
 from bot.storage.tables import TenantSettingsRow, UserSettingsRow
 
 
-def _tenant(row: TenantSettingsRow | None, platform: str, tenant: str) -> TenantSettings:
+class _TenantColumns(Protocol):
+    """What :func:`_tenant` reads: an ORM row or a row of selected columns."""
+
+    @property
+    def language(self) -> str | None: ...
+    @property
+    def timezone(self) -> str | None: ...
+    @property
+    def quiz_length(self) -> int | None: ...
+
+
+class _UserColumns(Protocol):
+    """What :func:`_user` reads: an ORM row or a row of selected columns."""
+
+    @property
+    def language(self) -> str | None: ...
+    @property
+    def timezone(self) -> str | None: ...
+
+
+def _tenant(row: _TenantColumns | None, platform: str, tenant: str) -> TenantSettings:
     if row is None:
         return TenantSettings(platform, tenant)
     return TenantSettings(
@@ -27,7 +58,7 @@ def _tenant(row: TenantSettingsRow | None, platform: str, tenant: str) -> Tenant
     )
 
 
-def _user(row: UserSettingsRow | None, platform: str, tenant: str, user_id: str) -> UserSettings:
+def _user(row: _UserColumns | None, platform: str, tenant: str, user_id: str) -> UserSettings:
     if row is None:
         return UserSettings(platform, tenant, user_id)
     return UserSettings(
@@ -50,6 +81,34 @@ class SettingsRepository:
 
     def __init__(self, database: Database) -> None:
         self._db = database
+        # Every command reads the tenant's row and the user's rows here and in DMs: one
+        # statement built once (building one costs more than running it; each trip to the
+        # driver too), the values bound per call. ``kind`` 0 is the tenant's row.
+        tenant_row = select(
+            literal(0).label("kind"),
+            TenantSettingsRow.tenant,
+            TenantSettingsRow.language,
+            TenantSettingsRow.timezone,
+            TenantSettingsRow.quiz_length,
+        ).where(
+            TenantSettingsRow.platform == bindparam("platform"),
+            TenantSettingsRow.tenant == bindparam("tenant"),
+        )
+        user_rows = select(
+            literal(1),
+            UserSettingsRow.tenant,
+            UserSettingsRow.language,
+            UserSettingsRow.timezone,
+            cast(null(), SmallInteger),
+        ).where(
+            UserSettingsRow.platform == bindparam("platform"),
+            UserSettingsRow.user_id == bindparam("user_id"),
+            or_(
+                UserSettingsRow.tenant == bindparam("tenant"),
+                UserSettingsRow.tenant == DIRECT_TENANT,
+            ),
+        )
+        self._preferences_read: CompoundSelect[*tuple[Any, ...]] = union_all(tenant_row, user_rows)
 
     def _insert(self) -> Any:
         return pg_insert if self._db.dialect == "postgresql" else sqlite_insert
@@ -127,27 +186,13 @@ class SettingsRepository:
             )
 
     async def preferences(self, platform: str, tenant: str, user_id: str) -> StoredPreferences:
-        """The tenant's row and the user's rows here and in DMs: two indexed reads in one
-        session (both served by the unique constraints)."""
-        async with self._db.session() as session:
-            tenant_row = await session.scalar(
-                select(TenantSettingsRow).where(
-                    TenantSettingsRow.platform == platform, TenantSettingsRow.tenant == tenant
-                )
-            )
-            user_rows = (
-                await session.scalars(
-                    select(UserSettingsRow).where(
-                        UserSettingsRow.platform == platform,
-                        UserSettingsRow.user_id == _user_key(user_id),
-                        or_(
-                            UserSettingsRow.tenant == tenant,
-                            UserSettingsRow.tenant == DIRECT_TENANT,
-                        ),
-                    )
-                )
-            ).all()
-        by_tenant = {row.tenant: row for row in user_rows}
+        """The tenant's row and the user's rows here and in DMs, in one statement (each part
+        served by a unique constraint), on a plain connection: no ORM objects, no session."""
+        values = {"platform": platform, "tenant": tenant, "user_id": _user_key(user_id)}
+        async with self._db.reading() as connection:
+            rows = (await connection.execute(self._preferences_read, values)).all()
+        tenant_row = next((row for row in rows if row.kind == 0), None)
+        by_tenant = {row.tenant: row for row in rows if row.kind == 1}
         return StoredPreferences(
             _tenant(tenant_row, platform, tenant),
             _user(by_tenant.get(tenant), platform, tenant, user_id),

@@ -245,7 +245,7 @@ def test_no_time_or_zone_can_change_another_subscription_option(
     }
     line = _router_with(SUBSCRIBE).command_line(["subscribe"], options)
     try:
-        parsed = parse_subscribe_args(line.partition(" ")[2], DEFAULTS, "en")
+        parsed = parse_subscribe_args(line.partition(" ")[2], DEFAULTS, "en", "/alliance subscribe")
     except UsageError:
         return
     time_word, zone_word = ("_".join(value.split()) for value in (time, zone))
@@ -267,7 +267,7 @@ def test_a_zone_cannot_smuggle_a_time(core: Core) -> None:
         ["subscribe"], {"time": "07:00", "timezone": "Asia/Tokyo=time=23:00"}
     )
     with pytest.raises(UsageError, match="IANA"):
-        parse_subscribe_args(line.partition(" ")[2], DEFAULTS, "en")
+        parse_subscribe_args(line.partition(" ")[2], DEFAULTS, "en", "/alliance subscribe")
 
 
 async def test_a_bad_switch_is_answered_from_its_declaration(core: Core) -> None:

@@ -617,6 +617,12 @@ class FakeDiscord:
     ) -> tuple[int, Any]:
         stored = []
         for command in body:
+            if command.get("default_member_permissions") is not None:
+                # Discord keeps a permission bit set as a string, whatever number it was sent.
+                command = {
+                    **command,
+                    "default_member_permissions": str(command["default_member_permissions"]),
+                }
             stored.append(
                 {
                     "id": str(self.ids.next()),

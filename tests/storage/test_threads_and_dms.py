@@ -216,5 +216,6 @@ async def test_resolving_a_callers_preferences_costs_a_bounded_number_of_queries
     finally:
         event.remove(engine, "before_cursor_execute", count)
     # help reads nothing itself: what is counted is the resolution alone.
-    assert (without_zone, with_zone) == (3, 2)  # tenant + user rows, then the subscription
-    assert chat == 3  # tenant + user rows, and the running game
+    # One statement reads the tenant's and the user's rows; then the subscription.
+    assert (without_zone, with_zone) == (2, 1)
+    assert chat == 2  # the tenant's and user's rows, and the running game

@@ -1,7 +1,8 @@
 """The Discord adapter: a discord.py client, its command tree, its port, and its life.
 
 Built by the composition root from settings and the token; :meth:`DiscordAdapter.start`
-logs in (the port can post from then on), builds ``/alliance`` from the core's commands,
+logs in (the port can post from then on), builds ``/alliance`` and ``/alliance-admin`` from
+the core's commands,
 connects the gateway in a task the adapter owns, and :meth:`DiscordAdapter.close` ends it.
 """
 
@@ -19,7 +20,7 @@ from bot.adapters.discord.components import ActionButton, ButtonPresses, unroute
 from bot.adapters.discord.endpoints import log_in, point_discord_py_at
 from bot.adapters.discord.interactions import InteractionHandler
 from bot.adapters.discord.port import DiscordPort
-from bot.adapters.discord.tree import CoreTranslator, build_group
+from bot.adapters.discord.tree import CoreTranslator, build_groups
 from bot.app import Core
 from bot.config import DiscordSection
 from bot.core.i18n import Lang
@@ -105,9 +106,11 @@ class DiscordAdapter:
         return self._port
 
     def build_tree(self, handler: InteractionHandler, core: Core) -> None:
-        """``/alliance`` from the core's commands, on the client's tree."""
+        """``/alliance`` and ``/alliance-admin`` from the core's commands, on the client's
+        tree."""
         self.client.tree.clear_commands(guild=None)
-        self.client.tree.add_command(build_group(handler, core.router.specs()))
+        for group in build_groups(handler, core.router.specs()):
+            self.client.tree.add_command(group)
 
     async def start(self, core: Core, runtime: Runtime) -> None:
         point_discord_py_at(self._settings)
@@ -116,7 +119,13 @@ class DiscordAdapter:
         self.client.presses = handler
         if self._settings.message_content:
             self.client.message_handler = handler
-        await log_in(self.client, self._token)
+        try:
+            await log_in(self.client, self._token)
+        except BaseException:
+            # discord.py keeps its HTTP session open after a refused login; serve never
+            # calls close() on an adapter whose start failed.
+            await self.client.close()
+            raise
         self._port.logged_in.set()
         self._connection = asyncio.create_task(self._connect(), name="discord-gateway")
         log.info("discord: logged in as %s", self.client.user)

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import discord
 
 from bot.adapters.discord.port import PLATFORM
+from bot.core.command_forms import CommandForm
 from bot.core.context import Channel, ChannelKind, CommandContext, User
 from bot.core.i18n import LANGUAGES
 from bot.core.user_mentions import MentionedUser, discord_mention
@@ -44,9 +45,13 @@ def _channel(
 
 
 def interaction_context(
-    interaction: discord.Interaction[Any], zone: ZoneInfo | None = None, now: datetime | None = None
+    interaction: discord.Interaction[Any],
+    form: CommandForm,
+    zone: ZoneInfo | None = None,
+    now: datetime | None = None,
 ) -> CommandContext:
-    """The caller of a slash command or a button press."""
+    """The caller of a slash command or a button press; ``form`` is how commands are typed
+    here (:func:`bot.adapters.discord.tree.command_form`)."""
     guild_id = interaction.guild_id
     member = interaction.user
     admin = guild_id is not None and is_admin(interaction.permissions)
@@ -58,11 +63,15 @@ def interaction_context(
         now=now or datetime.now(UTC),
         timezone=zone,
         mentions=DiscordMentions(),
+        command_form=form,
     )
 
 
 def message_context(
-    message: discord.Message, zone: ZoneInfo | None = None, now: datetime | None = None
+    message: discord.Message,
+    form: CommandForm,
+    zone: ZoneInfo | None = None,
+    now: datetime | None = None,
 ) -> CommandContext:
     """The author of a plain chat message (a typed quiz answer). A message carries no
     client locale, so the guild's decides."""
@@ -76,6 +85,7 @@ def message_context(
         now=now or datetime.now(UTC),
         timezone=zone,
         mentions=DiscordMentions(),
+        command_form=form,
     )
 
 

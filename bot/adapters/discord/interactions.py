@@ -19,6 +19,7 @@ from discord import app_commands
 from bot.adapters.discord.components import view_for
 from bot.adapters.discord.contexts import interaction_context, message_context
 from bot.adapters.discord.rendering import ACKNOWLEDGED_EMOJI, embed_json
+from bot.adapters.discord.tree import command_form
 from bot.app import Core
 from bot.core.commands import CommandSpec
 from bot.core.context import CommandContext
@@ -45,6 +46,8 @@ class InteractionHandler:
     def __init__(self, core: Core, runtime: Runtime) -> None:
         self._core = core
         self._runtime = runtime
+        # The core's texts name admin commands as typed here: under /alliance-admin.
+        self._form = command_form(core.router.specs())
 
     # -- building blocks ------------------------------------------------------------------
 
@@ -78,14 +81,14 @@ class InteractionHandler:
         path: Sequence[str],
         options: Mapping[str, Any],
     ) -> None:
-        context = interaction_context(interaction)
+        context = interaction_context(interaction, self._form)
         lang = self._lang(context)
         # The core refuses what does not fit here (a server-only command in a DM).
         line = self._core.router.command_line(path, options)
         await self._answer(interaction, self._run(context, line), lang, spec.slow, spec.private)
 
     async def press(self, interaction: discord.Interaction[Any], action: str) -> None:
-        context = interaction_context(interaction)
+        context = interaction_context(interaction, self._form)
         lang = self._lang(context)
         # The action is a command line: its command's flags say whether to defer at once.
         command = self._core.router.command_for_line(action)
@@ -100,7 +103,7 @@ class InteractionHandler:
         param: Param,
         partial: str,
     ) -> list[app_commands.Choice[str]]:
-        context = interaction_context(interaction)
+        context = interaction_context(interaction, self._form)
         lang = self._lang(context)
         # The core's completion never raises, ranks in the caller's language, returns ≤ 25.
         choices = await self._core.router.complete(context, list(path), param.name, partial)
@@ -175,7 +178,7 @@ class InteractionHandler:
         """A plain chat message (needs the Message Content intent): a typed quiz answer."""
         if message.author.bot or not message.content or message.guild is None:
             return
-        context = message_context(message)
+        context = message_context(message, self._form)
         reply = await self._core.router.handle_message(context, message.content)
         if reply is None:
             return

@@ -105,11 +105,22 @@ def _footer(footer: RichText | None, marker: str | None, budget: _Budget) -> str
     return f"{kept} · {marker}" if kept else marker
 
 
+def _field_part(text: str, limit: int, budget: _Budget) -> str:
+    # Discord refuses an empty name or value: the blank stands in, and counts toward 6000.
+    kept = budget.take(text, limit)
+    if kept:
+        return kept
+    budget.left -= len(_EMPTY)
+    return _EMPTY
+
+
 def _field(field: Field, budget: _Budget) -> Json | None:
     if budget.left < 2 * len(_EMPTY) + 8:
         return None  # not enough left for anything a reader could use
-    name = budget.take(render_discord(field.name), LIMITS.field_name) or _EMPTY
-    value = budget.take(render_discord(field.value), LIMITS.field_value) or _EMPTY
+    # The name leaves at least the blank for its value.
+    name_room = min(LIMITS.field_name, budget.left - len(_EMPTY))
+    name = _field_part(render_discord(field.name), name_room, budget)
+    value = _field_part(render_discord(field.value), LIMITS.field_value, budget)
     return {"name": name, "value": value, "inline": field.inline}
 
 

@@ -1,4 +1,5 @@
-"""The Discord side of setting the bot up: registering ``/alliance`` and the install URL."""
+"""The Discord side of setting the bot up: registering ``/alliance`` and ``/alliance-admin``,
+and the install URL."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pydantic import SecretStr
 from bot.adapters.discord.adapter import AllianceClient
 from bot.adapters.discord.endpoints import log_in, point_discord_py_at
 from bot.adapters.discord.interactions import InteractionHandler
-from bot.adapters.discord.tree import build_group
+from bot.adapters.discord.tree import build_groups
 from bot.app import Core
 from bot.config import DiscordSection
 from bot.runtime import Runtime
@@ -57,6 +58,9 @@ def _flatten(commands: Iterable[Mapping[str, Any]], prefix: str = "") -> dict[st
             for key, value in command.items()
             if key not in _SERVER_FIELDS and key != "options" and value not in (None, False, [], {})
         }
+        if "default_member_permissions" in own:
+            # discord.py sends the bits as a number; Discord answers with a string.
+            own["default_member_permissions"] = str(own["default_member_permissions"])
         own["options"] = [o for o in options if o.get("type") not in (1, 2)]
         flat[name] = json.dumps(own, sort_keys=True, ensure_ascii=False)
         flat.update(_flatten(children, name))
@@ -66,26 +70,39 @@ def _flatten(commands: Iterable[Mapping[str, Any]], prefix: str = "") -> dict[st
 def describe_changes(
     before: Iterable[Mapping[str, Any]], after: Iterable[Mapping[str, Any]]
 ) -> list[str]:
-    """Lines saying which commands a sync added, changed and removed."""
+    """Lines saying, for each top-level command (``/alliance``, ``/alliance-admin``), which
+    of its commands a sync added, changed and removed, and how many it left unchanged."""
     old, new = _flatten(before), _flatten(after)
-    lines = [f"added    {name}" for name in new if name not in old]
-    lines += [f"changed  {name}" for name in new if name in old and old[name] != new[name]]
-    lines += [f"removed  {name}" for name in old if name not in new]
-    unchanged = sum(1 for name in new if old.get(name) == new[name])
-    lines.append(f"{unchanged} unchanged")
+    lines: list[str] = []
+    tops = dict.fromkeys(name.partition(" ")[0] for name in (*new, *old))
+    for top in tops:
+        mine_new = {name: value for name, value in new.items() if name.partition(" ")[0] == top}
+        mine_old = {name: value for name, value in old.items() if name.partition(" ")[0] == top}
+        lines.append(f"{top}:")
+        lines += [f"  added    {name}" for name in mine_new if name not in mine_old]
+        lines += [
+            f"  changed  {name}"
+            for name in mine_new
+            if name in mine_old and mine_old[name] != mine_new[name]
+        ]
+        lines += [f"  removed  {name}" for name in mine_old if name not in mine_new]
+        unchanged = sum(1 for name in mine_new if mine_old.get(name) == mine_new[name])
+        lines.append(f"  {unchanged} unchanged")
     return lines
 
 
 async def sync_commands(
     settings: DiscordSection, token: SecretStr, core: Core, guild_id: int | None
 ) -> list[str]:
-    """Register ``/alliance`` (in one guild, or globally) and say what changed."""
+    """Register ``/alliance`` and ``/alliance-admin`` (in one guild, or globally) and say
+    what changed in each."""
     point_discord_py_at(settings)
     client = AllianceClient(settings)
     async with client:
         await log_in(client, token)
         handler = InteractionHandler(core, Runtime(None))
-        client.tree.add_command(build_group(handler, core.router.specs()))
+        for group in build_groups(handler, core.router.specs()):
+            client.tree.add_command(group)
         application = client.application_id
         assert application is not None  # login reads it
         guild = discord.Object(guild_id) if guild_id is not None else None
@@ -107,7 +124,7 @@ async def sync_commands(
         if guild_id is not None
         else "all servers (global; may take up to an hour to show)"
     )
-    return [f"synced /alliance for {where}:", *describe_changes(before, after)]
+    return [f"synced for {where}:", *describe_changes(before, after)]
 
 
 async def application_id(settings: DiscordSection, token: SecretStr) -> int:

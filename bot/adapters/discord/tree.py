@@ -1,4 +1,5 @@
-"""The ``/alliance`` app-command group, generated from the core's command specs.
+"""The ``/alliance`` and ``/alliance-admin`` app-command groups, generated from the core's
+command specs.
 
 Each core command (``CommandRouter.specs()``) becomes a subcommand, or a subcommand group,
 whose options are the core's typed parameters (names, kinds, bounds, choices,
@@ -9,9 +10,13 @@ Interactions from every client still name commands and options in English, so ro
 never sees a localised name.
 
 Discord applies default member permissions, install types and contexts to top-level
-commands only (discord.py: "does not work on subcommands"), so the one group is installable
-by guilds and users and usable in DMs; a server-only subcommand used in a DM, and an admin
-subcommand used by a non-admin, are refused at run time by the core's router and commands.
+commands only (discord.py: "does not work on subcommands"). So the commands the core flags
+``admin_only`` go into ``/alliance-admin``, which Discord shows only to members with Manage
+Server (a server's admins may grant it to others in its Integrations settings), in servers
+only; everything else is in ``/alliance``, installable by guilds and users and usable in DMs.
+The core still checks rights at run time (Manage Server or Manage Channels), and refuses a
+server-only command in a DM. :func:`command_form` tells the core's texts which group a
+command is typed under.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import discord
 from discord import app_commands
 from discord.app_commands import locale_str
 
+from bot.core.command_forms import CommandForm
 from bot.core.commands import COMMAND_PREFIX, COMMAND_PREFIX_NAMES, CommandSpec
 from bot.core.i18n import Lang, language_for
 from bot.core.params import Param
@@ -33,6 +39,12 @@ GROUP_NAME = COMMAND_PREFIX.lstrip("/")
 GROUP_DESCRIPTION: dict[Lang, str] = {
     "en": "The U.S.–Soviet alliance, 1941–1945: facts, anniversaries, quizzes",
     "ja": "米ソ同盟 1941〜1945：出来事・記念日・クイズ",
+}
+ADMIN_GROUP_NAME = f"{GROUP_NAME}-admin"
+ADMIN_GROUP_NAMES: dict[Lang, str] = {"ja": "米ソ同盟-管理"}
+ADMIN_GROUP_DESCRIPTION: dict[Lang, str] = {
+    "en": "For server admins: this server's daily posts and settings",
+    "ja": "サーバー管理者向け：このサーバーの毎日の投稿と設定",
 }
 # Discord's limits on descriptions and choice names.
 DESCRIPTION_LIMIT = 100
@@ -199,9 +211,23 @@ def _add(
     parent.add_command(command)
 
 
-def build_group(calls: CommandCalls, specs: Sequence[CommandSpec]) -> app_commands.Group:
-    """``/alliance`` with one subcommand (or subcommand group) per core command."""
-    group = app_commands.Group(
+def command_form(specs: Sequence[CommandSpec]) -> CommandForm:
+    """How a command is typed on Discord: under ``/alliance-admin`` if the core flags it
+    ``admin_only`` (the same flag :func:`build_groups` places it by), else ``/alliance``."""
+    admin = frozenset(spec.name for spec in specs if spec.admin_only)
+
+    def form(path: Sequence[str]) -> str:
+        group = ADMIN_GROUP_NAME if path and path[0] in admin else GROUP_NAME
+        return " ".join((f"/{group}", *path))
+
+    return form
+
+
+def build_groups(calls: CommandCalls, specs: Sequence[CommandSpec]) -> list[app_commands.Group]:
+    """``/alliance`` with one subcommand (or subcommand group) per core command anyone may
+    use, and ``/alliance-admin`` with the ``admin_only`` ones (left out when there are none:
+    Discord refuses a group without subcommands)."""
+    public = app_commands.Group(
         name=localised_name(GROUP_NAME, COMMAND_PREFIX_NAMES),
         description=localised(GROUP_DESCRIPTION),
         allowed_installs=app_commands.AppInstallationType(guild=True, user=True),
@@ -209,6 +235,17 @@ def build_group(calls: CommandCalls, specs: Sequence[CommandSpec]) -> app_comman
             guild=True, dm_channel=True, private_channel=True
         ),
     )
+    admin = app_commands.Group(
+        name=localised_name(ADMIN_GROUP_NAME, ADMIN_GROUP_NAMES),
+        description=localised(ADMIN_GROUP_DESCRIPTION),
+        # Discord shows /alliance-admin only to members with Manage Server.
+        default_permissions=discord.Permissions(manage_guild=True),
+        guild_only=True,  # the deprecated dm_permission, said the same as the contexts
+        # A server's settings and its channels' daily posts: nothing to set in a DM, and a
+        # user install puts no bot in the server to post them.
+        allowed_installs=app_commands.AppInstallationType(guild=True),
+        allowed_contexts=app_commands.AppCommandContext(guild=True),
+    )
     for spec in specs:
-        _add(calls, spec, group, (spec.name,))
-    return group
+        _add(calls, spec, admin if spec.admin_only else public, (spec.name,))
+    return [group for group in (public, admin) if group.commands]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -17,9 +16,10 @@ from bot.core.daily.schedule import spread_second
 from bot.core.daily.stores import DeliveryStore, SubscriptionStore
 from bot.core.dates import FactDate
 from bot.core.i18n import LANGUAGES, Lang, describe_problem, parse_language, t, t_rich
+from bot.core.language_choices import LANGUAGE_CHOICES
 from bot.core.params import Choice, Param
 from bot.core.replies import Field, Reply
-from bot.core.rich import user_text
+from bot.core.rich import RichText, user_text
 
 _TIME = re.compile(r"^(\d{1,2})[:h.](\d{2})$")
 _OPTION_NAMES = {
@@ -78,12 +78,15 @@ def parse_time(value: str) -> tuple[int, int] | None:
     return hour, minute
 
 
-def parse_subscribe_args(args: str, defaults: SubscribeOptions, lang: Lang) -> SubscribeOptions:
+def parse_subscribe_args(
+    args: str, defaults: SubscribeOptions, lang: Lang, command: str
+) -> SubscribeOptions:
     """Read ``[time HH:MM] [timezone Area/City] [language en|ja] [question on|off]``, any order.
 
     ``key value``, ``key=value`` and bare values (recognised by their shape) all work. The
     word after a key is its value whatever it says, and ``=`` separates only after a key, so
-    a value (``Asia/Tokyo=time=23:00``) cannot set another option.
+    a value (``Asia/Tokyo=time=23:00``) cannot set another option. ``command`` is how the
+    caller types ``subscribe`` (``CommandContext.command_text``), for the usage in errors.
     """
     hour, minute = defaults.hour, defaults.minute
     zone, language = defaults.timezone, defaults.language
@@ -96,7 +99,9 @@ def parse_subscribe_args(args: str, defaults: SubscribeOptions, lang: Lang) -> S
         option = _OPTION_NAMES.get(word.lower())
         if option is not None:
             if index + 1 >= len(words):
-                raise UsageError(t_rich("sub_bad_option", lang, value=user_text(word)))
+                raise UsageError(
+                    t_rich("sub_bad_option", lang, value=user_text(word), command=command)
+                )
             value = words[index + 1]
             index += 2
         else:
@@ -129,7 +134,9 @@ def parse_subscribe_args(args: str, defaults: SubscribeOptions, lang: Lang) -> S
                 raise UsageError(t_rich("sub_bad_language", lang, value=user_text(value[:20])))
             language = chosen
         else:
-            raise UsageError(t_rich("sub_bad_option", lang, value=user_text(value[:40])))
+            raise UsageError(
+                t_rich("sub_bad_option", lang, value=user_text(value[:40]), command=command)
+            )
     return SubscribeOptions(hour, minute, zone, language, question)
 
 
@@ -147,10 +154,6 @@ def _split_options(args: str) -> list[str]:
 
 def subscribe_params() -> tuple[Param, ...]:
     """``subscribe``'s options, as issue 11 names them for Discord."""
-    languages = (
-        Choice("en", {"en": "English", "ja": "英語"}),
-        Choice("ja", {"en": "Japanese", "ja": "日本語"}),
-    )
     return (
         Param(
             "time",
@@ -178,7 +181,7 @@ def subscribe_params() -> tuple[Param, ...]:
             "choice",
             {"en": "Language of the daily post.", "ja": "投稿の言語。"},
             style="keyword",
-            choices=languages,
+            choices=LANGUAGE_CHOICES,
             names={"ja": "言語"},
         ),
         Param(
@@ -287,7 +290,7 @@ class SubscriptionCommands:
                 current.daily_question,
             )
         )
-        options = parse_subscribe_args(args, defaults, lang)
+        options = parse_subscribe_args(args, defaults, lang, context.command_text("subscribe"))
         subscription = Subscription(
             channel=context.channel.key,
             channel_name=context.channel.name,
@@ -303,7 +306,7 @@ class SubscriptionCommands:
         saved, created = await self._subscriptions.upsert(
             subscription, context.user.id, context.now
         )
-        reply = await self._status(saved, context.now, lang)
+        reply = await self._status(saved, context, lang)
         title = t_rich(
             "sub_created" if created else "sub_updated",
             lang,
@@ -318,7 +321,7 @@ class SubscriptionCommands:
             return Reply(body=t("sub_admin_only", lang), ephemeral=True, is_error=True)
         if not await self._subscriptions.remove(context.channel.key):
             return Reply(
-                body=t_rich("sub_none", lang, channel=user_text(context.channel.name)),
+                body=_no_subscription(context, lang),
                 ephemeral=True,
             )
         return Reply(body=t_rich("sub_removed", lang, channel=user_text(context.channel.name)))
@@ -329,12 +332,15 @@ class SubscriptionCommands:
         current = await self._subscriptions.get(context.channel.key)
         if current is None:
             return Reply(
-                body=t_rich("sub_none", lang, channel=user_text(context.channel.name)),
+                body=_no_subscription(context, lang),
                 ephemeral=True,
             )
-        return await self._status(current, context.now, lang)
+        return await self._status(current, context, lang)
 
-    async def _status(self, subscription: Subscription, now: datetime, lang: Lang) -> Reply:
+    async def _status(
+        self, subscription: Subscription, context: CommandContext, lang: Lang
+    ) -> Reply:
+        now = context.now
         zone = subscription.post_time.zone
         next_post = subscription.post_time.next_after(now).astimezone(zone)
         last = await self._deliveries.last_for(subscription.channel)
@@ -358,7 +364,7 @@ class SubscriptionCommands:
         body = ""
         if subscription.paused_reason:
             problem = describe_problem(subscription.paused_reason, lang)
-            body = t("sub_paused", lang, reason=problem)
+            body = t("sub_paused", lang, reason=problem, command=context.command_text("subscribe"))
             fields.append(Field(t("sub_field_problem", lang), problem, False))
         elif last is not None and last.error:
             fields.append(
@@ -369,6 +375,15 @@ class SubscriptionCommands:
             body=body,
             fields=tuple(fields),
         )
+
+
+def _no_subscription(context: CommandContext, lang: Lang) -> RichText:
+    return t_rich(
+        "sub_none",
+        lang,
+        channel=user_text(context.channel.name),
+        command=context.command_text("subscribe"),
+    )
 
 
 def _not_in_thread(lang: Lang) -> Reply:

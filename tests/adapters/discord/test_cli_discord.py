@@ -86,24 +86,29 @@ async def test_a_refused_token_is_a_clear_error(tmp_path: Path) -> None:
     assert process.returncode == 2
     assert "Discord refused DISCORD_TOKEN" in err.decode()
     assert "not-the-token" not in out.decode() + err.decode()
+    assert "Unclosed" not in err.decode()  # the client's HTTP session is closed on the way out
 
 
-async def test_sync_registers_alliance_and_says_what_changed(tmp_path: Path) -> None:
+async def test_sync_registers_both_groups_and_says_what_changed_in_each(tmp_path: Path) -> None:
     guild = small_guild()
     async with fake_discord_server([guild]) as fake:
         config = config_for(fake, tmp_path)
         first = await bot_process("discord", "sync", "--config", str(config), token=fake.token)
         out, err = await asyncio.wait_for(first.communicate(), 60)
         assert first.returncode == 0, err.decode()
-        assert "added    /alliance" in out.decode() and "0 unchanged" in out.decode()
+        lines = [line.strip() for line in out.decode().splitlines()]
+        # Each group under its own heading, every command in it new.
+        assert "/alliance:" in lines and "/alliance-admin:" in lines
+        assert "added    /alliance" in lines and "added    /alliance-admin" in lines
+        assert lines.count("0 unchanged") == 2
         second = await bot_process(
             "discord", "sync", "--guild", str(guild.id), "--config", str(config), token=fake.token
         )
         out, err = await asyncio.wait_for(second.communicate(), 60)
         assert second.returncode == 0, err.decode()
         assert f"guild {guild.id}" in out.decode()
-    assert [c["name"] for c in fake.global_commands] == ["alliance"]
-    assert [c["name"] for c in fake.guild_commands[guild.id]] == ["alliance"]
+    assert [c["name"] for c in fake.global_commands] == ["alliance", "alliance-admin"]
+    assert [c["name"] for c in fake.guild_commands[guild.id]] == ["alliance", "alliance-admin"]
     assert fake.token not in out.decode() + err.decode()
 
 

@@ -1,6 +1,9 @@
-"""Every /alliance subcommand through the real discord.py client and the fake Discord."""
+"""Every /alliance and /alliance-admin subcommand through the real discord.py client and the
+fake Discord."""
 
 from __future__ import annotations
+
+import copy
 
 from bot.core.context import ChannelKey
 from tests.adapters.discord.answers import answer_of
@@ -8,6 +11,7 @@ from tests.adapters.discord.conftest import World
 from tests.discord_fake import MANAGE_CHANNELS, MANAGE_GUILD
 
 ALLIANCE = "alliance"
+ADMIN = "alliance-admin"
 
 
 async def test_today_answers_at_once_with_an_embed_seen_by_everyone(world: World) -> None:
@@ -84,8 +88,10 @@ async def test_help_works_in_a_dm_and_a_server_only_command_is_refused_there(
 
 
 async def test_a_members_subscribe_is_refused_and_changes_nothing(world: World) -> None:
+    # Discord hides /alliance-admin from members without Manage Server, but a server may
+    # grant it to anyone in its Integrations settings: the core checks again.
     record = await world.fake.slash(
-        world.channel, world.member, [ALLIANCE, "subscribe"], {"time": "09:00"}
+        world.channel, world.member, [ADMIN, "subscribe"], {"time": "09:00"}
     )
     answer = await answer_of(world.fake, record)
     assert answer.ephemeral and "Only server admins" in answer.text
@@ -99,7 +105,7 @@ async def test_manage_server_or_manage_channels_may_subscribe(world: World) -> N
         record = await world.fake.slash(
             world.channel,
             world.admin,
-            [ALLIANCE, "subscribe"],
+            [ADMIN, "subscribe"],
             {"time": "08:30", "timezone": "Asia/Tokyo"},
             permissions=permission,
         )
@@ -107,8 +113,69 @@ async def test_manage_server_or_manage_channels_may_subscribe(world: World) -> N
         assert not answer.ephemeral and "#general" in answer.embed["title"]
         subscription = await world.core.subscriptions.get(key)
         assert subscription is not None and subscription.timezone == "Asia/Tokyo"
+    # Anyone may read it, in /alliance.
     record = await world.fake.slash(world.channel, world.member, [ALLIANCE, "subscription"])
     assert "Asia/Tokyo" in (await answer_of(world.fake, record)).text
+    record = await world.fake.slash(
+        world.channel, world.admin, [ADMIN, "unsubscribe"], permissions=MANAGE_GUILD
+    )
+    assert "no longer get the daily post" in (await answer_of(world.fake, record)).text
+    assert await world.core.subscriptions.get(key) is None
+
+
+async def test_help_names_each_command_where_discord_has_it(world: World) -> None:
+    record = await world.fake.slash(world.channel, world.member, [ALLIANCE, "help"])
+    answer = await answer_of(world.fake, record)
+    fields = {field["name"] for field in answer.embed["fields"]}
+    assert (
+        "/alliance-admin subscribe [time HH:MM] [timezone Area/City] [language en|ja] "
+        "[question on|off]" in fields
+    )
+    assert "/alliance-admin unsubscribe" in fields and "/alliance subscription" in fields
+    assert "/alliance today" in fields and not any("/alliance subscribe" in f for f in fields)
+    # The examples too.
+    assert "`/alliance-admin subscribe time 08:30 timezone Asia/Tokyo language ja`" in answer.text
+
+
+async def test_errors_name_the_admin_command_as_discord_types_it(world: World) -> None:
+    record = await world.fake.slash(world.channel, world.member, [ALLIANCE, "subscription"])
+    assert "`/alliance-admin subscribe`" in (await answer_of(world.fake, record)).text
+    record = await world.fake.slash(
+        world.channel, world.admin, [ADMIN, "server-settings"], permissions=MANAGE_GUILD
+    )
+    settings = await answer_of(world.fake, record)
+    assert settings.embed["footer"]["text"].startswith("/alliance-admin server-settings [")
+    record = await world.fake.slash(world.dm, world.member, [ADMIN, "server-settings"])
+    assert (
+        "`/alliance-admin server-settings` works only in a server channel"
+        in (await answer_of(world.fake, record)).text
+    )
+
+
+async def test_a_button_whose_action_is_an_admin_command_runs_it_with_the_pressers_rights(
+    world: World,
+) -> None:
+    record = await world.fake.slash(
+        world.channel, world.member, [ALLIANCE, "fact"], {"topic": "lend-lease-act"}
+    )
+    await answer_of(world.fake, record)
+    assert record.original_id is not None
+    # The same message as a client would show it with a button that runs an admin command
+    # (custom ids are the core's command lines, whichever group the command is typed under).
+    shown = copy.deepcopy(world.fake.messages[record.original_id])
+    custom_id = "a1:subscribe time 06:45"
+    shown["components"][0]["components"][0]["custom_id"] = custom_id
+    key = ChannelKey("discord", str(world.guild.id), str(world.channel.id))
+    press = await world.fake.press(record.original_id, custom_id, world.member, seen=shown)
+    refused = await answer_of(world.fake, press)
+    assert refused.ephemeral and "Only server admins" in refused.text
+    assert await world.core.subscriptions.get(key) is None
+    press = await world.fake.press(
+        record.original_id, custom_id, world.admin, permissions=MANAGE_GUILD, seen=shown
+    )
+    assert "#general" in (await answer_of(world.fake, press)).embed["title"]
+    subscription = await world.core.subscriptions.get(key)
+    assert subscription is not None and (subscription.hour, subscription.minute) == (6, 45)
 
 
 async def test_a_button_press_runs_its_action_as_the_presser(world: World) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import SecretStr
 
 from bot.adapters.discord.setup import sync_commands
+from bot.adapters.discord.tree import ADMIN_GROUP_DESCRIPTION, ADMIN_GROUP_NAMES
 from bot.core.commands import COMMAND_PREFIX_NAMES, CommandSpec
 from tests.adapters.discord.answers import answer_of
 from tests.adapters.discord.conftest import World, discord_settings, running_bot, small_guild
@@ -52,11 +53,17 @@ async def test_sync_registers_the_cores_japanese_names(tmp_path: Path) -> None:
         async with running_bot(fake, settings) as (_, core, _):
             await sync_commands(settings.discord, SecretStr(fake.token), core, None)
             specs = core.router.specs()
-    (group,) = fake.global_commands
+    group, admin = fake.global_commands
     assert group["name"] == "alliance"
     assert ja_name(group) == COMMAND_PREFIX_NAMES["ja"]
-    subcommands = by_name(group)
-    assert list(subcommands) == [spec.name for spec in specs]
+    # The admin group is named like /alliance, and unlike it in every language.
+    assert admin["name"] == "alliance-admin" and ja_name(admin) == ADMIN_GROUP_NAMES["ja"]
+    assert ja_name(admin) != ja_name(group)
+    assert LOCALISED_NAME.fullmatch(ja_name(admin)) and ja_name(admin) == ja_name(admin).lower()
+    assert admin["description_localizations"]["ja"] == ADMIN_GROUP_DESCRIPTION["ja"]
+    subcommands = by_name(group) | by_name(admin)
+    assert sorted(subcommands) == sorted(spec.name for spec in specs)
+    assert list(by_name(admin)) == [spec.name for spec in specs if spec.admin_only]
     for spec in specs:
         assert_same_names(subcommands[spec.name], spec)
     # A few the brief names, read straight from the payload.
@@ -64,7 +71,7 @@ async def test_sync_registers_the_cores_japanese_names(tmp_path: Path) -> None:
     assert ja_name(by_name(subcommands["quiz"])["start"]) == "開始"
     assert ja_name(by_name(subcommands["search"])["query"]) == "検索語"
     # What Discord would check: valid, and unique among siblings in Japanese.
-    levels = [group["options"]]
+    levels = [group["options"], admin["options"]]
     levels += [s["options"] for s in subcommands.values() if s.get("options")]
     levels += [
         o["options"] for s in subcommands.values() for o in s.get("options", []) if "options" in o

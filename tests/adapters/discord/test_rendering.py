@@ -121,3 +121,20 @@ def test_the_longest_action_still_fits_a_custom_id() -> None:
     longest = Button("x", "a" * MAX_BUTTON_ACTION_LENGTH, "primary")
     custom_id = components_json((longest,))[0]["components"][0]["custom_id"]
     assert len(custom_id) <= LIMITS.custom_id
+
+
+def test_a_field_name_that_takes_the_last_of_the_budget_leaves_room_for_its_value() -> None:
+    # 4096 + (256 + 1024) + (256 + 268) leaves 100 characters: the third field's name would
+    # take them all, and the blank its value then needs would make the embed 6001 long, which
+    # Discord refuses ("embed size exceeds maximum size of 6000").
+    reply = Reply(
+        body="b" * LIMITS.description,
+        fields=(
+            Field("n" * 256, "v" * 1024),
+            Field("n" * 256, "v" * 268),
+            Field("日本" * 100, "値" * 300),
+        ),
+    )
+    embed = embed_json(reply, "ja")
+    assert embed_size(embed) <= LIMITS.total
+    assert all(f["name"] and f["value"] for f in embed["fields"])

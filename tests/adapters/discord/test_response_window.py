@@ -32,17 +32,17 @@ async def _load(world: World) -> None:
     fake = world.fake
     users = [FakeUser(fake.ids.next(), f"user{i}") for i in range(5)]
     commands = [
-        (["today"], {}, 0),
-        (["fact"], {}, 0),
-        (["search"], {"query": "Yalta"}, 0),
-        (["subscription"], {}, 0),
-        (["leaderboard"], {}, 0),
-        (["stats"], {}, 0),
-        (["subscribe"], {"time": "07:15"}, MANAGE_GUILD),
+        (["alliance", "today"], {}, 0),
+        (["alliance", "fact"], {}, 0),
+        (["alliance", "search"], {"query": "Yalta"}, 0),
+        (["alliance", "subscription"], {}, 0),
+        (["alliance", "leaderboard"], {}, 0),
+        (["alliance", "stats"], {}, 0),
+        (["alliance-admin", "subscribe"], {"time": "07:15"}, MANAGE_GUILD),
     ]
     records = await asyncio.gather(
         *(
-            fake.slash(world.channel, user, ["alliance", *path], options, permissions)
+            fake.slash(world.channel, user, path, options, permissions)
             for user in users
             for path, options, permissions in commands
         )

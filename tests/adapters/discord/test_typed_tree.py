@@ -7,9 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from discord import app_commands
 from pydantic import SecretStr
 
+from bot.adapters.discord.interactions import InteractionHandler
 from bot.adapters.discord.setup import sync_commands
+from bot.adapters.discord.tree import build_groups, command_form
 from tests.adapters.discord.answers import answer_of
 from tests.adapters.discord.conftest import World, discord_settings, running_bot, small_guild
 from tests.discord_fake import fake_discord_server
@@ -20,20 +23,27 @@ SUBCOMMANDS = [
     "on",
     "search",
     "help",
-    "subscribe",
-    "unsubscribe",
     "subscription",
     "quiz",
     "leaderboard",
     "stats",
     "forget-me",
     "settings",
-    "server-settings",
 ]
+# What the core flags admin_only: Discord shows them only to members with Manage Server.
+ADMIN_SUBCOMMANDS = ["subscribe", "unsubscribe", "server-settings"]
+MANAGE_GUILD_BITS = str(1 << 5)
 
 
 def options_by_name(command: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {option["name"]: option for option in command.get("options", [])}
+
+
+def changes(lines: list[str], top: str) -> list[str]:
+    """What a sync printed under one top-level command's heading."""
+    start = lines.index(f"{top}:") + 1
+    end = next((i for i in range(start, len(lines)) if not lines[i].startswith("  ")), None)
+    return [line.strip() for line in lines[start:end]]
 
 
 async def test_sync_registers_the_typed_options_and_says_what_changed(tmp_path: Path) -> None:
@@ -45,16 +55,30 @@ async def test_sync_registers_the_typed_options_and_says_what_changed(tmp_path: 
             first = await sync_commands(settings.discord, token, core, None)
             again = await sync_commands(settings.discord, token, core, None)
             in_guild = await sync_commands(settings.discord, token, core, guild.id)
-    assert "added    /alliance" in first and "added    /alliance quiz start" in first
-    # The second sync of the same tree changes nothing of what the first one added (/alliance,
-    # each of its subcommands, and quiz's start and stop).
-    added = [line for line in first if line.startswith("added")]
-    assert len(added) == 1 + len(core.router.specs()) + 2
-    assert [line for line in again if not line.startswith("synced")] == [f"{len(added)} unchanged"]
-    assert any(line.startswith("added") for line in in_guild)
-    (group,) = fake.global_commands
+    public, admin = changes(first, "/alliance"), changes(first, "/alliance-admin")
+    assert "added    /alliance" in public and "added    /alliance quiz start" in public
+    assert "added    /alliance-admin" in admin and "added    /alliance-admin subscribe" in admin
+    assert not any("subscribe" in line for line in public if "subscription" not in line)
+    # The second sync of the same tree changes nothing of what the first one added (each
+    # group, each of its subcommands, and quiz's start and stop).
+    added = [line for line in (*public, *admin) if line.startswith("added")]
+    assert len(added) == 2 + len(core.router.specs()) + 2
+    assert changes(again, "/alliance") == [f"{len(public) - 1} unchanged"]
+    assert changes(again, "/alliance-admin") == [f"{len(admin) - 1} unchanged"]
+    assert any(line.startswith("added") for line in changes(in_guild, "/alliance-admin"))
+    group, admin_group = fake.global_commands
     assert group["name"] == "alliance"
     assert group["integration_types"] == [0, 1] and sorted(group["contexts"]) == [0, 1, 2]
+    assert group.get("default_member_permissions") is None
+    # Only a top-level command carries these, so the admin commands have their own.
+    assert admin_group["name"] == "alliance-admin"
+    assert admin_group["default_member_permissions"] == MANAGE_GUILD_BITS
+    assert admin_group["contexts"] == [0] and admin_group["integration_types"] == [0]
+    assert list(options_by_name(admin_group)) == ADMIN_SUBCOMMANDS
+    assert all(
+        "default_member_permissions" not in sub and "contexts" not in sub
+        for sub in options_by_name(admin_group).values()
+    )
     subcommands = options_by_name(group)
     assert list(subcommands) == SUBCOMMANDS
     assert all(len(s["description"]) <= 100 for s in subcommands.values())
@@ -68,11 +92,12 @@ async def test_sync_registers_the_typed_options_and_says_what_changed(tmp_path: 
     questions = options_by_name(start)["questions"]
     assert questions["type"] == 4
     assert questions.get("min_value") == 1 and questions.get("max_value") == 20
-    language = options_by_name(subcommands["subscribe"])["language"]
+    subscribe = options_by_name(admin_group)["subscribe"]
+    language = options_by_name(subscribe)["language"]
     assert [choice["value"] for choice in language["choices"]] == ["en", "ja"]
     assert all("name_localizations" in choice for choice in language["choices"])
-    assert options_by_name(subcommands["subscribe"])["question"]["type"] == 5
-    assert fake.guild_commands[guild.id][0]["name"] == "alliance"
+    assert options_by_name(subscribe)["question"]["type"] == 5
+    assert [c["name"] for c in fake.guild_commands[guild.id]] == ["alliance", "alliance-admin"]
 
 
 async def test_autocomplete_answers_in_the_callers_language(world: World) -> None:
@@ -87,7 +112,7 @@ async def test_autocomplete_answers_in_the_callers_language(world: World) -> Non
     record = await world.fake.slash(
         world.channel,
         world.member,
-        ["alliance", "subscribe"],
+        ["alliance-admin", "subscribe"],
         {"timezone": "tokyo"},
         locale="ja",
         focused="timezone",
@@ -125,10 +150,26 @@ async def test_a_slow_public_command_with_a_private_answer_answers_privately(
 ) -> None:
     # A member's subscribe is refused, privately, after a public "thinking…".
     record = await world.fake.slash(
-        world.channel, world.member, ["alliance", "subscribe"], {"time": "09:00"}
+        world.channel, world.member, ["alliance-admin", "subscribe"], {"time": "09:00"}
     )
     answer = await answer_of(world.fake, record)
     assert answer.how == "deferred" and answer.ephemeral
     # The public "thinking…" message was removed rather than left hanging.
     assert world.fake.requests_to("DELETE", rf"/webhooks/\d+/{record.token}/messages/@original")
     assert record.original_id not in world.fake.messages
+
+
+async def test_the_help_names_each_command_in_the_group_the_tree_put_it_in(world: World) -> None:
+    specs = world.core.router.specs()
+    form = command_form(specs)
+    placed = {
+        sub.name: f"/{group.name} {sub.name}"
+        for group in world.adapter.client.tree.get_commands()
+        if isinstance(group, app_commands.Group)
+        for sub in group.commands
+    }
+    assert placed == {spec.name: form((spec.name,)) for spec in specs}
+    # Without an admin command there is no admin group: Discord refuses an empty one.
+    public = [spec for spec in specs if not spec.admin_only]
+    handler = InteractionHandler(world.core, world.runtime)
+    assert [group.name for group in build_groups(handler, public)] == ["alliance"]

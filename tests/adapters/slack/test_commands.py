@@ -79,3 +79,12 @@ async def test_nobody_is_an_admin_in_a_direct_message(slack_bot: SlackBot) -> No
     assert reply["response_type"] == "ephemeral"
     assert await slack_bot.core.subscriptions.get(ChannelKey("slack", "", "D123")) is None
     assert await slack_bot.core.subscriptions.get(channel(slack_bot, "D123")) is None
+
+
+async def test_help_names_every_command_under_alliance(slack_bot: SlackBot) -> None:
+    # Slack has one slash command: the admin commands are typed under it too (Discord's
+    # /alliance-admin is Discord's own).
+    slack_bot.fake.add_user(FakeUser("U1", "alice"))
+    text = all_text(await slack_bot.command("help"))
+    assert "/alliance subscribe [time HH:MM]" in text and "/alliance server-settings" in text
+    assert "/alliance-admin" not in text

@@ -90,7 +90,9 @@ async def test_channel_not_found_pauses_the_subscription(slack_bot: SlackBot) ->
     assert len(slack_bot.fake.calls_to("chat.postMessage")) == 1
     # /alliance subscription tells the channel what happened.
     status = await slack_bot.command("subscription", user="UADMIN")
-    paused = t("sub_paused", "en", reason=describe_problem(DeliveryProblem.CHANNEL_GONE, "en"))
+    reason = describe_problem(DeliveryProblem.CHANNEL_GONE, "en")
+    # It names the command as Slack types it.
+    paused = t("sub_paused", "en", reason=reason, command="/alliance subscribe")
     assert mrkdwn(paused) in all_text(status)
 
 
