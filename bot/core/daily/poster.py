@@ -435,7 +435,12 @@ class _SentMarks:
 
     def _written(self, _write: asyncio.Task[None]) -> None:
         self._write = None
-        self._next_write()  # what was sent meanwhile
+        # What was sent meanwhile: at once if it fills a batch, else after the same wait for
+        # company as a first mark (a fast write would otherwise be followed by many small).
+        if len(self._pending) >= self._size:
+            self._next_write()
+        elif self._pending:
+            self._timer = asyncio.get_running_loop().call_later(self._delay, self._next_write)
 
     async def _mark(self, batch: list[Claim]) -> None:
         try:
