@@ -187,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
             rate_limited=not args.skip_rate_limited,
         )
     )
-    rows += command_path.rows(quick, args.rounds)
+    rows += command_path.rows(quick, rounds)
     print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {_machine()}")
     print(table(rows))
     print()

@@ -1,6 +1,6 @@
-"""The command-path benchmarks, to come with the Discord and Slack adapters.
+"""The command-path benchmarks of both adapters.
 
-Each will time ``/alliance fact`` through the real stack under the same concurrent load as a
+Each times ``/alliance fact`` through the real stack under the same concurrent load as a
 bare app answering a constant, and report throughput, p50/p99 latency and the bot process's
 CPU time per command (goals: throughput ≥ 0.9× bare, p99 ≤ 1.2× bare, CPU ≤ 1.25× bare):
 
@@ -8,19 +8,21 @@ CPU time per command (goals: throughput ≥ 0.9× bare, p99 ≤ 1.2× bare, CPU 
 - Discord: INTERACTION_CREATE through the real discord.py client on the loopback fake
   gateway vs a bare discord.py command.
 
-Until the adapters land, :func:`rows` has nothing to add to the table. An adapter's benchmark
-adds a function here returning its rows (``bench.__main__.Row``) and a call in :func:`rows`.
+An adapter's benchmark has a module of its own returning its rows (``bench.__main__.Row``),
+called from :func:`rows`: Slack in :mod:`bench.command_path_slack`, Discord in
+:mod:`bench.command_path_discord`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from bench import command_path_discord
+from bench import command_path_discord, command_path_slack
 
 
 def rows(quick: bool = False, rounds: int | None = None) -> list[Any]:
-    """The command-path rows of the table, ``quick`` at a tiny size."""
-    found: list[Any] = []
-    found += command_path_discord.rows(quick, rounds)
-    return found
+    """The command-path rows of the table, at a tiny size when ``quick``."""
+    return [
+        *command_path_slack.rows(quick, rounds),
+        *command_path_discord.rows(quick, rounds),
+    ]

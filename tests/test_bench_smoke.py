@@ -11,7 +11,8 @@ from pathlib import Path
 from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
 
-from bench import command_path_discord
+from bench import command_path_discord, command_path_slack, command_rounds
+from bench.__main__ import Row
 from bench.fake_platform import Behaviour, FakePlatform
 from bench.startup import synthetic_corpus
 from bot.core.fact_loading import load_fact_store
@@ -45,6 +46,9 @@ def test_every_benchmark_runs_at_a_tiny_size_and_prints_its_row() -> None:
         "Discord /alliance fact throughput, 50 commands, 32 outstanding (0 unanswered)",
         "Discord /alliance fact latency p99",
         "Discord /alliance fact CPU time of the app process per command",
+        "Slack /alliance fact throughput, 50 commands, 32 outstanding (0 unanswered)",
+        "Slack /alliance fact latency p99",
+        "Slack /alliance fact CPU time of the app process per command",
     ):
         assert expected in figures, (expected, figures)
     for row in rows:
@@ -80,11 +84,12 @@ async def test_the_fake_platform_refuses_what_is_beyond_its_rate_and_counts_dupl
 async def test_the_discord_command_path_answers_every_command_of_both_apps() -> None:
     measured = await command_path_discord.measure(rounds=1, commands=12, concurrency=4)
     assert measured.unanswered == 0
-    for side in (measured.bot, measured.bare):
+    for rounds in (measured.bot_rounds, measured.bare_rounds):
+        (side,) = rounds
         assert side.commands == 12 and side.unanswered == 0
         assert len(side.latencies) == 12  # each command's reply arrived, of the right kind
         assert side.cpu_seconds >= 0
-    names = [figure[0] for figure in command_path_discord.figures(measured)]
+    names = [figure[0] for figure in command_rounds.figures("Discord", measured)]
     assert (
         names[0] == "Discord /alliance fact throughput, 12 commands, 4 outstanding (0 unanswered)"
     )
@@ -98,3 +103,18 @@ def test_a_private_or_foreign_reply_is_not_an_answer() -> None:
     assert is_answer("embed", {"embeds": [{"title": "A fact"}]})
     assert not is_answer("embed", {"embeds": [{"title": "Slow down"}], "flags": 64})
     assert not is_answer("embed", {"content": "no embed"})
+
+
+async def test_the_slack_command_path_answers_every_command_in_both_apps() -> None:
+    measured = await command_path_slack.measure(rounds=1, commands=10, concurrency=4)
+    assert measured.unanswered == 0
+    for rounds in (measured.bot_rounds, measured.bare_rounds):
+        (done,) = rounds
+        assert done.commands == 10 and len(done.latencies) == 10 and done.unanswered == 0
+    table = [Row(*figure) for figure in command_rounds.figures("Slack", measured)]
+    assert [row.figure.split(",")[0] for row in table] == [
+        "Slack /alliance fact throughput",
+        "Slack /alliance fact latency p50",
+        "Slack /alliance fact latency p99",
+        "Slack /alliance fact CPU time of the app process per command",
+    ]

@@ -56,6 +56,7 @@ class FactCommands:
                         names={"ja": "テーマ"},
                     ),
                 ),
+                dated=False,  # any fact, whatever the day: no zone to resolve
                 names={"ja": "出来事"},
             ),
             Command(

@@ -146,6 +146,32 @@ async def test_today_follows_the_users_zone(store: FactStore) -> None:
     assert "23 June" in (await world.router.handle(context, "today")).title  # type: ignore[operator]
 
 
+async def test_only_a_dated_command_reads_the_channels_subscription(store: FactStore) -> None:
+    world = World(store)
+    await world.subscribe("c1", "Asia/Tokyo")
+    asked: list[ChannelKey] = []
+    lookup = world.subscriptions.get
+
+    async def counted(channel: ChannelKey) -> Subscription | None:
+        asked.append(channel)
+        return await lookup(channel)
+
+    resolver = PreferenceResolver("en", ZoneInfo("Europe/London"), world.settings, counted)
+    router = CommandRouter("en", resolver=resolver)
+    FactCommands(store, random.Random(1)).register(router)
+    router.register(
+        Command("undated", world._probe, "undated", {"en": "", "ja": ""}, "", dated=False)
+    )
+    context = CommandContext(User("u1", "alice"), SERVER, None, NOW)
+    fact = await router.handle(context, "fact")
+    assert not fact.is_error and fact.title and asked == []
+    assert "22 June" in (await router.handle(context, "today")).title  # type: ignore[operator]
+    assert asked == [ChannelKey("test", "g1", "c1")]
+    # An undated handler that reads the zone anyway is a bug: it fails, it is not guessed.
+    assert (await router.handle(context, "undated")).is_error
+    assert len(asked) == 1
+
+
 def test_a_handler_given_an_unresolved_context_fails_loudly() -> None:
     context = CommandContext(User("u1", "alice"), SERVER, None, NOW)
     with pytest.raises(RuntimeError, match="not resolved"):

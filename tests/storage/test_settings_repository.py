@@ -64,6 +64,30 @@ async def test_user_settings_are_per_tenant_with_the_dm_ones_read_alongside(
     assert (await store.user_settings("discord", "g2", "u1")).timezone == "UTC"
 
 
+async def test_preferences_read_the_tenants_row_with_the_users_and_nothing_else(
+    database: Database,
+) -> None:
+    store = SettingsRepository(database)
+    await store.save_tenant_settings(TenantSettings("slack", "T1", "ja", "Asia/Tokyo", 7), "a", NOW)
+    await store.save_tenant_settings(TenantSettings("slack", "T2", "en", "UTC", 3), "a", NOW)
+    await store.save_tenant_settings(TenantSettings("discord", "T1", "en", None, 5), "a", NOW)
+    await store.save_user_settings(UserSettings("slack", "T1", "u1", None, "Europe/Paris"), NOW)
+    await store.save_user_settings(UserSettings("slack", DIRECT_TENANT, "u1", "en", None), NOW)
+    await store.save_user_settings(UserSettings("slack", "T2", "u1", "ja", "UTC"), NOW)
+    await store.save_user_settings(UserSettings("discord", "T1", "u1", "ja", "UTC"), NOW)
+    assert await store.preferences("slack", "T1", "u1") == StoredPreferences(
+        TenantSettings("slack", "T1", "ja", "Asia/Tokyo", 7),
+        UserSettings("slack", "T1", "u1", None, "Europe/Paris"),
+        UserSettings("slack", DIRECT_TENANT, "u1", "en", None),
+    )
+    # A user with no rows of their own still gets the tenant's.
+    assert await store.preferences("slack", "T1", "u2") == StoredPreferences(
+        TenantSettings("slack", "T1", "ja", "Asia/Tokyo", 7),
+        UserSettings("slack", "T1", "u2"),
+        UserSettings("slack", DIRECT_TENANT, "u2"),
+    )
+
+
 async def test_a_user_id_longer_than_the_column_is_cut_the_same_way_everywhere(
     database: Database,
 ) -> None:

@@ -206,6 +206,9 @@ async def test_resolving_a_callers_preferences_costs_a_bounded_number_of_queries
     try:
         await bot.say(CHANNEL, "help")  # no zone of the user's own: the subscription is read
         without_zone = len(statements)
+        statements.clear()
+        await bot.say(CHANNEL, "fact")  # any fact, whatever the day: no zone to resolve
+        fact = len(statements)
         await bot.say(CHANNEL, "settings timezone Asia/Tokyo")
         statements.clear()
         await bot.say(CHANNEL, "help")
@@ -216,6 +219,6 @@ async def test_resolving_a_callers_preferences_costs_a_bounded_number_of_queries
     finally:
         event.remove(engine, "before_cursor_execute", count)
     # help reads nothing itself: what is counted is the resolution alone.
-    # One statement reads the tenant's and the user's rows; then the subscription.
-    assert (without_zone, with_zone) == (2, 1)
-    assert chat == 2  # the tenant's and user's rows, and the running game
+    assert (without_zone, with_zone) == (2, 1)  # tenant and user rows in one, then the subscription
+    assert chat == 2  # tenant and user rows in one, and the running game
+    assert fact == 1  # tenant and user rows in one; the fact itself is in memory

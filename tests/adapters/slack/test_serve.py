@@ -37,7 +37,8 @@ async def test_serve_runs_slack_in_socket_mode_until_stopped(
             "trigger_id": "t1",
         },
     )
-    await fake_slack.wait_until(lambda: bool(fake_slack.responses))
+    # The ack goes over the websocket and the reply over HTTP: either may arrive first.
+    await fake_slack.wait_until(lambda: bool(fake_slack.responses) and bool(fake_slack.acks))
     stop.set()
     await asyncio.wait_for(task, 30)
     # A slow command: acked at once, answered through the response_url.
