@@ -15,7 +15,8 @@ cooldown notice), is counted as unanswered.
   different member, spread over :data:`CHANNELS` channels.
 - The baseline: :mod:`bench.bare_discord_bot`.
 
-Rounds alternate (bot, bare, bot, bare …) on warm processes; the best round of each is kept.
+Rounds alternate (bot, bare, bot, bare …) on warm processes; each figure's best over each
+side's rounds is kept (:class:`bench.command_rounds.Best`).
 CPU time is the app process's own (``/proc/<pid>/stat`` utime + stime, every thread),
 read before and after a round.
 """
@@ -23,7 +24,6 @@ read before and after a round.
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 import tempfile
 import time
@@ -34,21 +34,28 @@ from pathlib import Path
 from typing import Any
 
 from bench.bare_discord_bot import CONSTANT
+from bench.command_rounds import (
+    ANSWER_PATIENCE_SECONDS,
+    CONCURRENCY,
+    READY_PATIENCE_SECONDS,
+    Answer,
+    AppDied,
+    Json,
+    Measured,
+    Round,
+    child_env,
+    parser,
+    report,
+    sizes,
+    table_rows,
+    tail,
+    timed_round,
+)
 from tests.discord_fake import FakeChannel, FakeDiscord, FakeGuild, FakeUser, guild_id_on_shard
 
 ROOT = Path(__file__).resolve().parent.parent
-CONCURRENCY = 32
-COMMANDS = 2_000
-QUICK_COMMANDS = 50
 CHANNELS = 256
-ANSWER_PATIENCE_SECONDS = 10.0
-READY_PATIENCE_SECONDS = 60.0
 EPHEMERAL = 1 << 6
-Json = dict[str, Any]
-
-
-class AppDied(RuntimeError):
-    """The app under test exited or never answered its first command."""
 
 
 class TimingDiscord(FakeDiscord):
@@ -96,31 +103,6 @@ class TimingDiscord(FakeDiscord):
         return answer
 
 
-@dataclass(frozen=True)
-class Round:
-    """One round of ``commands`` commands against one app."""
-
-    commands: int
-    seconds: float
-    latencies: tuple[float, ...]  # of the answered commands, sorted
-    cpu_seconds: float
-    unanswered: int
-
-    @property
-    def per_second(self) -> float:
-        return self.commands / self.seconds
-
-    def percentile(self, share: float) -> float:
-        if not self.latencies:
-            return float("inf")
-        index = min(len(self.latencies) - 1, int(share * len(self.latencies)))
-        return self.latencies[index]
-
-    @property
-    def cpu_per_command(self) -> float:
-        return self.cpu_seconds / self.commands
-
-
 @dataclass
 class App:
     """One app process and the fake Discord it is connected to."""
@@ -134,30 +116,11 @@ class App:
     rounds: list[Round] = field(default_factory=list)
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of process ``pid`` so far (all its threads)."""
-    stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii")
-    fields = stat.rsplit(")", 1)[1].split()
-    # Fields 14 and 15 of proc(5), counted from 1; the split starts at field 3.
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def busy_guild() -> FakeGuild:
     """One server with :data:`CHANNELS` text channels."""
     guild_id = guild_id_on_shard(0, 1)
     channels = [FakeChannel(guild_id + 1 + n, f"room-{n}", guild_id) for n in range(CHANNELS)]
     return FakeGuild(guild_id, "Busy server", channels)
-
-
-def _env(token: str) -> dict[str, str]:
-    # Nothing from this shell's platform or database settings leaks into the app.
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SLACK_", "ALLIANCE_"))
-    }
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env["PYTHONPATH"] = str(ROOT)
-    env["DISCORD_TOKEN"] = token
-    return env
 
 
 def bot_argv(fake: FakeDiscord, folder: Path) -> list[str]:
@@ -197,7 +160,11 @@ async def running_app(name: str, folder: Path, profile: Path | None = None) -> A
     log = here / "app.log"
     with log.open("wb") as output:
         process = await asyncio.create_subprocess_exec(
-            *argv, env=_env(fake.token), cwd=here, stdout=output, stderr=output
+            *argv,
+            env=child_env(ROOT, DISCORD_TOKEN=fake.token),
+            cwd=here,
+            stdout=output,
+            stderr=output,
         )
     app = App(name, fake, process, log, guild.channels, "embed" if name == "bot" else "constant")
     try:
@@ -214,16 +181,12 @@ async def _warm_up(app: App) -> None:
     try:
         await app.fake.wait_ready(within=READY_PATIENCE_SECONDS)
     except AssertionError:
-        raise AppDied(f"{app.name} never connected:\n{_tail(app.log)}") from None
+        raise AppDied(f"{app.name} never connected:\n{tail(app.log)}") from None
     # The first command waits out discord.py's on_ready delay and the app's lazy loads.
     first = await one_round(app, 1, 1, patience=READY_PATIENCE_SECONDS, measured=False)
     if first.unanswered:
-        raise AppDied(f"{app.name} did not answer its first command:\n{_tail(app.log)}")
+        raise AppDied(f"{app.name} did not answer its first command:\n{tail(app.log)}")
     await one_round(app, CONCURRENCY * 2, CONCURRENCY, measured=False)
-
-
-def _tail(log: Path) -> str:
-    return log.read_text(encoding="utf-8", errors="replace")[-3000:]
 
 
 def _fact_payload(app: App, n: int) -> Json:
@@ -258,50 +221,31 @@ async def one_round(
     measured: bool = True,
 ) -> Round:
     """``commands`` commands, ``concurrency`` outstanding at a time."""
-    if app.process.returncode is not None:
-        raise AppDied(f"{app.name} exited with {app.process.returncode}:\n{_tail(app.log)}")
-    numbers = iter(range(commands))
-    latencies: list[float] = []
-    unanswered = 0
 
-    async def worker() -> None:
-        nonlocal unanswered
-        for n in numbers:  # one iterator shared by every worker: each number is sent once
-            payload = _fact_payload(app, n)
-            arrival = app.fake.expect(payload["token"])
-            sent = time.perf_counter()
-            await app.fake.inject_interaction(payload)
-            try:
-                arrived, body = await asyncio.wait_for(arrival, patience)
-            except TimeoutError:
-                unanswered += 1
-                continue
-            if is_answer(app.answered_by, body):
-                latencies.append(arrived - sent)
-            else:
-                unanswered += 1
+    async def send(n: int) -> Answer | None:
+        payload = _fact_payload(app, n)
+        arrival = app.fake.expect(payload["token"])
+        sent = time.perf_counter()
+        await app.fake.inject_interaction(payload)
+        try:
+            arrived, body = await asyncio.wait_for(arrival, patience)
+        except TimeoutError:
+            return None
+        return arrived - sent, body, False
 
-    cpu_before = cpu_seconds(app.process.pid)
-    started = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    seconds = time.perf_counter() - started
-    cpu = cpu_seconds(app.process.pid) - cpu_before
+    done = await timed_round(
+        app.name,
+        app.process,
+        app.log,
+        range(commands),
+        concurrency,
+        send,
+        lambda body: is_answer(app.answered_by, body),
+    )
     app.fake.forget()
-    done = Round(commands, seconds, tuple(sorted(latencies)), cpu, unanswered)
     if measured:
         app.rounds.append(done)
     return done
-
-
-@dataclass(frozen=True)
-class Measured:
-    """The best round of each side, and every round's unanswered count."""
-
-    bot: Round
-    bare: Round
-    unanswered: int
-    commands: int
-    concurrency: int
 
 
 async def measure(
@@ -310,7 +254,7 @@ async def measure(
     concurrency: int = CONCURRENCY,
     profile: Path | None = None,
 ) -> Measured:
-    """Alternating rounds, bot first; keeps the fastest round of each side."""
+    """Alternating rounds, bot first; keeps every round of each side."""
     with tempfile.TemporaryDirectory() as folder:
         async with (
             running_app("bot", Path(folder), profile) as bot,
@@ -319,97 +263,20 @@ async def measure(
             for _ in range(rounds):
                 await one_round(bot, commands, concurrency)
                 await one_round(bare, commands, concurrency)
-    every = bot.rounds + bare.rounds
-    return Measured(
-        bot=min(bot.rounds, key=lambda r: r.seconds),
-        bare=min(bare.rounds, key=lambda r: r.seconds),
-        unanswered=sum(r.unanswered for r in every),
-        commands=commands,
-        concurrency=concurrency,
-    )
-
-
-Figure = tuple[str, str, str, float, str, bool | None]
-
-
-def figures(measured: Measured) -> list[Figure]:
-    """(figure, bot, baseline, ratio, goal, met) for each row of the table."""
-    bot, bare = measured.bot, measured.bare
-    load = f"{measured.commands:,} commands, {measured.concurrency} outstanding"
-    throughput = bot.per_second / bare.per_second
-    p50 = bot.percentile(0.50) / bare.percentile(0.50)
-    p99 = bot.percentile(0.99) / bare.percentile(0.99)
-    cpu = bot.cpu_per_command / max(bare.cpu_per_command, 1e-9)
-    return [
-        (
-            f"Discord /alliance fact throughput, {load} ({measured.unanswered} unanswered)",
-            f"{bot.per_second:.0f}/s",
-            f"{bare.per_second:.0f}/s",
-            throughput,
-            "≥ 0.9× bare",
-            throughput >= 0.9 and measured.unanswered == 0,
-        ),
-        (
-            "Discord /alliance fact latency p50",
-            f"{bot.percentile(0.50) * 1e3:.1f} ms",
-            f"{bare.percentile(0.50) * 1e3:.1f} ms",
-            p50,
-            "—",
-            None,
-        ),
-        (
-            "Discord /alliance fact latency p99",
-            f"{bot.percentile(0.99) * 1e3:.1f} ms",
-            f"{bare.percentile(0.99) * 1e3:.1f} ms",
-            p99,
-            "≤ 1.2× bare",
-            p99 <= 1.2,
-        ),
-        (
-            "Discord /alliance fact CPU time of the app process per command",
-            f"{bot.cpu_per_command * 1e3:.2f} ms",
-            f"{bare.cpu_per_command * 1e3:.2f} ms",
-            cpu,
-            "≤ 1.25× bare",
-            cpu <= 1.25,
-        ),
-    ]
+    return Measured(tuple(bot.rounds), tuple(bare.rounds), commands, concurrency)
 
 
 def rows(quick: bool = False, rounds: int | None = None) -> list[Any]:
     """The Discord command-path rows of the table (``bench.__main__.Row``)."""
-    from bench.__main__ import Row  # here, not at import: bench.__main__ imports this module
-
-    measured = asyncio.run(
-        measure(rounds or (1 if quick else 3), QUICK_COMMANDS if quick else COMMANDS)
-    )
-    return [Row(*figure) for figure in figures(measured)]
+    return table_rows("Discord", asyncio.run(measure(*sizes(quick, rounds))))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m bench.command_path_discord [--quick] [--rounds N] [--profile FILE]``:
-    this benchmark alone; ``--profile`` runs the bot under cProfile and writes its stats."""
-    import argparse
-
-    from bench.__main__ import Row, table
-
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--rounds", type=int, default=None)
-    parser.add_argument("--commands", type=int, default=None)
-    parser.add_argument("--profile", type=Path, default=None)
-    args = parser.parse_args(argv)
-    commands = args.commands or (QUICK_COMMANDS if args.quick else COMMANDS)
-    measured = asyncio.run(
-        measure(args.rounds or (1 if args.quick else 3), commands, profile=args.profile)
-    )
-    print(table([Row(*figure) for figure in figures(measured)]))
-    for side, best in (("bot", measured.bot), ("bare", measured.bare)):
-        print(
-            f"{side}: best round {best.seconds:.2f} s, {best.per_second:.0f}/s, "
-            f"p50 {best.percentile(0.5) * 1e3:.1f} ms, p99 {best.percentile(0.99) * 1e3:.1f} ms, "
-            f"CPU {best.cpu_per_command * 1e3:.2f} ms/command"
-        )
+    """``python -m bench.command_path_discord [--quick] [--rounds N] [--commands N]
+    [--profile FILE]``: this benchmark alone."""
+    args = parser(__doc__).parse_args(argv)
+    rounds, commands = sizes(args.quick, args.rounds, args.commands)
+    report("Discord", asyncio.run(measure(rounds, commands, profile=args.profile)))
     return 0
 
 

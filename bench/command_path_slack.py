@@ -23,7 +23,7 @@ reaching the fake. A command with no public reply within :data:`ANSWER_PATIENCE_
 (an error, a cooldown notice, a refused request, nothing) is counted as unanswered.
 
 Rounds alternate (bot, bare, bot, bare …) on warm processes; each figure's best over each
-side's rounds is kept (:class:`Best`). CPU time is the app process's own
+side's rounds is kept (:class:`bench.command_rounds.Best`). CPU time is the app process's own
 (``/proc/<pid>/stat`` utime + stime, every thread), read before and after a round.
 """
 
@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import socket
 import sys
 import tempfile
@@ -46,22 +45,29 @@ from urllib.parse import urlencode
 import aiohttp
 
 from bench.bare_slack_app import CONSTANT, EVENTS_PATH
+from bench.command_rounds import (
+    ANSWER_PATIENCE_SECONDS,
+    CONCURRENCY,
+    READY_PATIENCE_SECONDS,
+    Answer,
+    AppDied,
+    Json,
+    Measured,
+    Round,
+    child_env,
+    parser,
+    report,
+    sizes,
+    table_rows,
+    tail,
+    timed_round,
+)
 from tests.slack_fake import FakeSlack, FakeUser, signed_headers
 
 ROOT = Path(__file__).resolve().parent.parent
 SIGNING_SECRET = "bench-signing-secret-5b4a3c2d1e"
-CONCURRENCY = 32
-COMMANDS = 2_000
-QUICK_COMMANDS = 50
 CHANNELS = 512
-ANSWER_PATIENCE_SECONDS = 10.0
-READY_PATIENCE_SECONDS = 60.0
 FORM = "application/x-www-form-urlencoded"
-Json = dict[str, Any]
-
-
-class AppDied(RuntimeError):
-    """The app under test exited, or never answered its first command."""
 
 
 class TimingSlack(FakeSlack):
@@ -95,31 +101,6 @@ class TimingSlack(FakeSlack):
         self.messages.clear()
 
 
-@dataclass(frozen=True)
-class Round:
-    """One round of ``commands`` commands against one app."""
-
-    commands: int
-    seconds: float
-    latencies: tuple[float, ...]  # of the answered commands, sorted
-    cpu_seconds: float
-    unanswered: int
-    via_response_url: int  # answered through the response_url rather than in the ack
-
-    @property
-    def per_second(self) -> float:
-        return self.commands / self.seconds
-
-    def percentile(self, share: float) -> float:
-        if not self.latencies:
-            return float("inf")
-        return self.latencies[min(len(self.latencies) - 1, int(share * len(self.latencies)))]
-
-    @property
-    def cpu_per_command(self) -> float:
-        return self.cpu_seconds / self.commands
-
-
 @dataclass
 class App:
     """One app process, where it listens, and the fake Slack it talks to."""
@@ -136,14 +117,6 @@ class App:
     sent: int = 0
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of process ``pid`` so far (all its threads)."""
-    stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii")
-    fields = stat.rsplit(")", 1)[1].split()
-    # Fields 14 and 15 of proc(5), counted from 1; the split starts at field 3.
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -151,15 +124,7 @@ def free_port() -> int:
 
 
 def _env(fake: FakeSlack) -> dict[str, str]:
-    # Nothing from this shell's platform or database settings leaks into the app.
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SLACK_", "ALLIANCE_"))
-    }
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env["PYTHONPATH"] = str(ROOT)
-    env["SLACK_BOT_TOKEN"] = fake.bot_token
-    env["SLACK_SIGNING_SECRET"] = SIGNING_SECRET
-    return env
+    return child_env(ROOT, SLACK_BOT_TOKEN=fake.bot_token, SLACK_SIGNING_SECRET=SIGNING_SECRET)
 
 
 def bot_argv(fake: FakeSlack, folder: Path, port: int) -> list[str]:
@@ -234,7 +199,7 @@ async def _warm_up(app: App) -> None:
     while (first := await _send(app, app.sent, READY_PATIENCE_SECONDS)) is None:
         if app.process.returncode is not None or time.monotonic() > deadline:
             raise AppDied(
-                f"{app.name} never answered (exit {app.process.returncode}):\n{_tail(app.log)}"
+                f"{app.name} never answered (exit {app.process.returncode}):\n{tail(app.log)}"
             )
         await asyncio.sleep(0.1)
     app.sent += 1
@@ -243,10 +208,6 @@ async def _warm_up(app: App) -> None:
     if not app.cold:
         # Every member uses the app once (the bot caches who they are, as in a live workspace).
         await one_round(app, app.members - 1, CONCURRENCY, measured=False)
-
-
-def _tail(log: Path) -> str:
-    return log.read_text(encoding="utf-8", errors="replace")[-3000:]
 
 
 def command_body(app: App, n: int) -> tuple[bytes, str]:
@@ -283,7 +244,7 @@ def is_answer(app: App, body: Json) -> bool:
     return bool(body.get("blocks")) and bool(body.get("text"))
 
 
-async def _send(app: App, n: int, patience: float) -> tuple[float, Json, bool] | None:
+async def _send(app: App, n: int, patience: float) -> Answer | None:
     """Send command ``n``; (latency, reply, whether via response_url), or None if no reply."""
     body, name = command_body(app, n)
     later = app.fake.expect(name)
@@ -314,74 +275,27 @@ async def one_round(
     measured: bool = True,
 ) -> Round:
     """``commands`` commands, ``concurrency`` outstanding at a time."""
-    if app.process.returncode is not None:
-        raise AppDied(f"{app.name} exited with {app.process.returncode}:\n{_tail(app.log)}")
-    numbers = iter(range(app.sent, app.sent + commands))
-    latencies: list[float] = []
-    unanswered = via_url = 0
 
-    async def worker() -> None:
-        nonlocal unanswered, via_url
-        for n in numbers:  # one iterator shared by every worker: each number is sent once
-            answered = await _send(app, n, patience)
-            if answered is None or not is_answer(app, answered[1]):
-                unanswered += 1
-                continue
-            latencies.append(answered[0])
-            via_url += answered[2]
+    async def send(n: int) -> Answer | None:
+        return await _send(app, n, patience)
 
-    cpu_before = cpu_seconds(app.process.pid)
-    started = time.perf_counter()
+    numbers = range(app.sent, app.sent + commands)
     try:
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        done = await timed_round(
+            app.name,
+            app.process,
+            app.log,
+            numbers,
+            concurrency,
+            send,
+            lambda body: is_answer(app, body),
+        )
     finally:
         app.sent += commands
-    seconds = time.perf_counter() - started
-    cpu = cpu_seconds(app.process.pid) - cpu_before
     app.fake.forget()
-    done = Round(commands, seconds, tuple(sorted(latencies)), cpu, unanswered, via_url)
     if measured:
         app.rounds.append(done)
     return done
-
-
-@dataclass(frozen=True)
-class Measured:
-    """Every measured round of each side, and how many commands went unanswered in all."""
-
-    bot_rounds: tuple[Round, ...]
-    bare_rounds: tuple[Round, ...]
-    unanswered: int
-    commands: int
-    concurrency: int
-
-    @property
-    def bot(self) -> Best:
-        return Best.of(self.bot_rounds)
-
-    @property
-    def bare(self) -> Best:
-        return Best.of(self.bare_rounds)
-
-
-@dataclass(frozen=True)
-class Best:
-    """Each figure's best over a side's rounds, taken figure by figure: a moment of load
-    from elsewhere spoils one round's tail or one round's rate, not the whole side."""
-
-    per_second: float
-    p50: float
-    p99: float
-    cpu_per_command: float
-
-    @classmethod
-    def of(cls, rounds: Sequence[Round]) -> Best:
-        return cls(
-            per_second=max(r.per_second for r in rounds),
-            p50=min(r.percentile(0.50) for r in rounds),
-            p99=min(r.percentile(0.99) for r in rounds),
-            cpu_per_command=min(r.cpu_per_command for r in rounds),
-        )
 
 
 async def measure(
@@ -402,100 +316,22 @@ async def measure(
             for _ in range(rounds):
                 await one_round(bot, commands, concurrency)
                 await one_round(bare, commands, concurrency)
-    every = bot.rounds + bare.rounds
-    return Measured(
-        bot_rounds=tuple(bot.rounds),
-        bare_rounds=tuple(bare.rounds),
-        unanswered=sum(r.unanswered for r in every),
-        commands=commands,
-        concurrency=concurrency,
-    )
-
-
-Figure = tuple[str, str, str, float, str, bool | None]
-
-
-def figures(measured: Measured) -> list[Figure]:
-    """(figure, bot, baseline, ratio, goal, met) for each row of the table."""
-    bot, bare = measured.bot, measured.bare
-    load = f"{measured.commands:,} commands, {measured.concurrency} outstanding"
-    throughput = bot.per_second / bare.per_second
-    p50 = bot.p50 / bare.p50
-    p99 = bot.p99 / bare.p99
-    cpu = bot.cpu_per_command / max(bare.cpu_per_command, 1e-9)
-    return [
-        (
-            f"Slack /alliance fact throughput, {load} ({measured.unanswered} unanswered)",
-            f"{bot.per_second:.0f}/s",
-            f"{bare.per_second:.0f}/s",
-            throughput,
-            "≥ 0.9× bare",
-            throughput >= 0.9 and measured.unanswered == 0,
-        ),
-        (
-            "Slack /alliance fact latency p50",
-            f"{bot.p50 * 1e3:.1f} ms",
-            f"{bare.p50 * 1e3:.1f} ms",
-            p50,
-            "—",
-            None,
-        ),
-        (
-            "Slack /alliance fact latency p99",
-            f"{bot.p99 * 1e3:.1f} ms",
-            f"{bare.p99 * 1e3:.1f} ms",
-            p99,
-            "≤ 1.2× bare",
-            p99 <= 1.2,
-        ),
-        (
-            "Slack /alliance fact CPU time of the app process per command",
-            f"{bot.cpu_per_command * 1e3:.2f} ms",
-            f"{bare.cpu_per_command * 1e3:.2f} ms",
-            cpu,
-            "≤ 1.25× bare",
-            cpu <= 1.25,
-        ),
-    ]
+    return Measured(tuple(bot.rounds), tuple(bare.rounds), commands, concurrency)
 
 
 def rows(quick: bool = False, rounds: int | None = None) -> list[Any]:
     """The Slack command-path rows of the table (``bench.__main__.Row``)."""
-    from bench.__main__ import Row  # here, not at import: bench.__main__ imports this module
-
-    measured = asyncio.run(
-        measure(rounds or (1 if quick else 3), QUICK_COMMANDS if quick else COMMANDS)
-    )
-    return [Row(*figure) for figure in figures(measured)]
+    return table_rows("Slack", asyncio.run(measure(*sizes(quick, rounds))))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m bench.command_path_slack [--quick] [--rounds N] [--commands N]
-    [--profile FILE]``: this benchmark alone; ``--profile`` runs the bot under cProfile."""
-    import argparse
-
-    from bench.__main__ import Row, table
-
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--rounds", type=int, default=None)
-    parser.add_argument("--commands", type=int, default=None)
-    parser.add_argument("--profile", type=Path, default=None)
-    parser.add_argument("--cold", action="store_true", help="every command a member's first")
-    args = parser.parse_args(argv)
-    commands = args.commands or (QUICK_COMMANDS if args.quick else COMMANDS)
-    rounds = args.rounds or (1 if args.quick else 3)
-    measured = asyncio.run(measure(rounds, commands, profile=args.profile, cold=args.cold))
-    print(table([Row(*figure) for figure in figures(measured)]))
-    for side, rounds in (("bot", measured.bot_rounds), ("bare", measured.bare_rounds)):
-        for n, done in enumerate(rounds, 1):
-            print(
-                f"{side} round {n}: {done.seconds:.2f} s, {done.per_second:.0f}/s, "
-                f"p50 {done.percentile(0.5) * 1e3:.1f} ms, "
-                f"p99 {done.percentile(0.99) * 1e3:.1f} ms, "
-                f"CPU {done.cpu_per_command * 1e3:.2f} ms/command, "
-                f"{done.via_response_url} via response_url, {done.unanswered} unanswered"
-            )
+    [--profile FILE] [--cold]``: this benchmark alone."""
+    options = parser(__doc__)
+    options.add_argument("--cold", action="store_true", help="every command a member's first")
+    args = options.parse_args(argv)
+    rounds, commands = sizes(args.quick, args.rounds, args.commands)
+    report("Slack", asyncio.run(measure(rounds, commands, profile=args.profile, cold=args.cold)))
     return 0
 
 

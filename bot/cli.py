@@ -27,6 +27,7 @@ EXIT_OK = 0
 EXIT_BAD_DATA = 1
 EXIT_USAGE = 2
 EXIT_NO_DATABASE = 3
+EXIT_PLATFORM_REFUSED = 4
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -175,6 +176,7 @@ def _shell(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from bot.platforms import chosen_adapters
+    from bot.runtime import FatalPlatformError
     from bot.serve import serve
 
     settings = _load(args.config)
@@ -189,7 +191,11 @@ def _run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    asyncio.run(serve(settings, adapters))
+    try:
+        asyncio.run(serve(settings, adapters))
+    except FatalPlatformError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_PLATFORM_REFUSED
     return EXIT_OK
 
 

@@ -33,11 +33,44 @@ log = logging.getLogger(__name__)
 PollMode = Literal["timers", "interval"]
 
 
+class FatalPlatformError(Exception):
+    """What no retry fixes and a person must (a platform that refuses the bot's token or
+    an intent it asks for): the process stops, in order, and exits with this message."""
+
+
 class Runtime:
     """What the running jobs offer the adapters."""
 
-    def __init__(self, timers: TimerDrivenPosts | None) -> None:
+    def __init__(
+        self, timers: TimerDrivenPosts | None, scheduler: DailyPostScheduler | None = None
+    ) -> None:
         self._timers = timers
+        self._scheduler = scheduler
+        self._failure: FatalPlatformError | None = None
+        self._failed = asyncio.Event()
+
+    def fail(self, error: FatalPlatformError) -> None:
+        """An adapter's report that it cannot go on; ``serve`` then stops everything in
+        order and ends with the first such error."""
+        if self._failure is None:
+            self._failure = error
+        self._failed.set()
+
+    @property
+    def failure(self) -> FatalPlatformError | None:
+        return self._failure
+
+    async def wait_failed(self) -> None:
+        await self._failed.wait()
+
+    async def drain(self) -> None:
+        """Take no more daily-post ticks and let a run in flight finish (a bounded wait),
+        while the adapters it posts through are still open; stopping again on exit is a
+        no-op."""
+        if self._scheduler is not None:
+            await self._scheduler.stop()
+        if self._timers is not None:
+            await _stop_timers(self._timers)
 
     def pause_daily_timers(self) -> None:
         """Stop a timer-driven poller until :meth:`subscriptions_changed` plans it again (the
@@ -64,6 +97,7 @@ async def running_runtime(
             jobs.push_async_callback(close_clock)
         await core.quiz.recover_interrupted(clock.now())
         timers: TimerDrivenPosts | None = None
+        scheduler: DailyPostScheduler | None = None
         if poll == "timers":
             timers = TimerDrivenPosts(core.poster, clock)
             jobs.push_async_callback(_stop_timers, timers)
@@ -80,7 +114,7 @@ async def running_runtime(
         )
         interval = timedelta(hours=settings.retention.interval_hours).total_seconds()
         await jobs.enter_async_context(_every(interval, lambda: core.retention.prune(clock.now())))
-        yield Runtime(timers)
+        yield Runtime(timers, scheduler)
 
 
 @asynccontextmanager

@@ -1,9 +1,11 @@
 """``alliance-bot run``: the platform adapters, the core and the runtime on one event loop.
 
 Adapters are built first, because the core posts through their ports; then the core and the
-runtime start, then each adapter connects. SIGTERM or SIGINT stops them in reverse: the
-adapters stop taking events, the runtime lets a daily-post run in flight finish (claiming
-nothing more), and the core closes its quizzes and the database.
+runtime start, then each adapter connects. SIGTERM or SIGINT, or an adapter's fatal error
+(:meth:`bot.runtime.Runtime.fail`), stops them in this order: the runtime takes no more
+daily-post ticks and lets a run in flight finish (a bounded wait) while the adapters can
+still send it, then the adapters disconnect, then the runtime's other jobs stop and the core
+closes its quizzes and the database. A fatal error is raised once all of that is done.
 """
 
 from __future__ import annotations
@@ -11,9 +13,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from contextlib import AsyncExitStack
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.app import Core, running_core
 from bot.config import Settings
@@ -45,7 +47,9 @@ class PlatformAdapter(Protocol):
 async def serve(
     settings: Settings, adapters: Sequence[PlatformAdapter], stop: asyncio.Event | None = None
 ) -> None:
-    """Run until ``stop`` is set, or until SIGTERM or SIGINT when no event is given."""
+    """Run until ``stop`` is set (SIGTERM or SIGINT when no event is given) or an adapter
+    reports a fatal error, which is raised (:class:`bot.runtime.FatalPlatformError`) once
+    everything has stopped."""
     stop = stop or _stop_on_signals()
     clock = AsyncioClock()
     ports = {adapter.port.platform: adapter.port for adapter in adapters}
@@ -58,8 +62,22 @@ async def serve(
             await adapter.start(core, runtime)
             started.push_async_callback(adapter.close)
         log.info("running: %s", ", ".join(sorted(ports)) or "no platform")
-        await stop.wait()
+        await _first_of(stop.wait(), runtime.wait_failed())
         log.info("stopping")
+        # Before the adapters close: a post claimed and in flight still has its connection.
+        await runtime.drain()
+    if runtime.failure is not None:
+        raise runtime.failure
+
+
+async def _first_of(*waits: Coroutine[Any, Any, object]) -> None:
+    tasks = [asyncio.ensure_future(wait) for wait in waits]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
 
 def _stop_on_signals() -> asyncio.Event:

@@ -11,7 +11,7 @@ from pathlib import Path
 from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
 
-from bench import command_path_discord, command_path_slack
+from bench import command_path_discord, command_path_slack, command_rounds
 from bench.__main__ import Row
 from bench.fake_platform import Behaviour, FakePlatform
 from bench.startup import synthetic_corpus
@@ -84,11 +84,12 @@ async def test_the_fake_platform_refuses_what_is_beyond_its_rate_and_counts_dupl
 async def test_the_discord_command_path_answers_every_command_of_both_apps() -> None:
     measured = await command_path_discord.measure(rounds=1, commands=12, concurrency=4)
     assert measured.unanswered == 0
-    for side in (measured.bot, measured.bare):
+    for rounds in (measured.bot_rounds, measured.bare_rounds):
+        (side,) = rounds
         assert side.commands == 12 and side.unanswered == 0
         assert len(side.latencies) == 12  # each command's reply arrived, of the right kind
         assert side.cpu_seconds >= 0
-    names = [figure[0] for figure in command_path_discord.figures(measured)]
+    names = [figure[0] for figure in command_rounds.figures("Discord", measured)]
     assert (
         names[0] == "Discord /alliance fact throughput, 12 commands, 4 outstanding (0 unanswered)"
     )
@@ -110,7 +111,7 @@ async def test_the_slack_command_path_answers_every_command_in_both_apps() -> No
     for rounds in (measured.bot_rounds, measured.bare_rounds):
         (done,) = rounds
         assert done.commands == 10 and len(done.latencies) == 10 and done.unanswered == 0
-    table = [Row(*figure) for figure in command_path_slack.figures(measured)]
+    table = [Row(*figure) for figure in command_rounds.figures("Slack", measured)]
     assert [row.figure.split(",")[0] for row in table] == [
         "Slack /alliance fact throughput",
         "Slack /alliance fact latency p50",

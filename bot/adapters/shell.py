@@ -23,7 +23,7 @@ from bot.core.daily.schedule import PostTime
 from bot.core.i18n import Lang, parse_language, t
 from bot.core.names import fold_name
 from bot.core.ports import MessageHandle, PostTarget
-from bot.core.replies import Button, Reply, shorten
+from bot.core.replies import Button, Reply, pressable, shorten
 from bot.core.rich import render_plain
 from bot.core.user_mentions import MentionedUser
 from bot.runtime import Runtime
@@ -111,7 +111,10 @@ def render_text(reply: Reply, place: str, lang: Lang = "en") -> str:
     for field in reply.fields:
         lines.append(f"• {render_plain(field.name)}")
         lines.extend(f"  {line}" for line in render_plain(field.value).splitlines())
-    lines.extend(f"[{i}] {button.label}" for i, button in enumerate(reply.buttons, start=1))
+    # A terminal has no disabled buttons: those no longer pressable are not listed (the
+    # text already says what they pointed out).
+    buttons = pressable(reply.buttons)
+    lines.extend(f"[{i}] {button.label}" for i, button in enumerate(buttons, start=1))
     lines.extend(t("source_line", lang, title=s.title, url=s.url) for s in reply.sources)
     if reply.footer:
         lines.append(f"({render_plain(reply.footer)})")
@@ -173,7 +176,7 @@ class ShellTerminal:
     def show(self, reply: Reply, channel: str) -> MessageHandle:
         """Print a new message from the bot."""
         number = next(self._numbers)
-        self._remember(channel, number, reply.buttons)
+        self._remember(channel, number, pressable(reply.buttons))
         print(render_text(reply, channel, self.lang), file=self._out, flush=True)
         return MessageHandle(PLATFORM, channel, str(number))
 
@@ -189,7 +192,7 @@ class ShellTerminal:
         # A terminal cannot change what it printed: show the new version, marked as such.
         # The message keeps its number, and its buttons are now the new version's.
         place = handle.thread_id or handle.channel_id
-        self._remember(place, int(handle.message_id), reply.buttons)
+        self._remember(place, int(handle.message_id), pressable(reply.buttons))
         self.say(f"(message {handle.message_id} in {place_label(place)} edited:)")
         print(render_text(reply, place, self.lang), file=self._out, flush=True)
 

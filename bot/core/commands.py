@@ -84,14 +84,17 @@ class Command:
     whose next word names none of them goes to this command's own handler (the quiz's
     button actions). ``private``: the reply is always ephemeral. ``slow``: the handler may
     touch the database, so Discord must defer first. ``server_only``: refused in a DM (by
-    the router). ``admin_only``: a platform may hide it from non-admins (Discord's default
-    member permissions, which is why only a top-level command carries the flag); the
-    handler still checks the caller's rights. ``dated``: the handler reads the caller's
-    zone (``context.zone``, for "today"); when False the router skips resolving it, which
-    saves a read of the channel's subscription on every run (an undated handler that reads
-    the zone anyway raises, so a wrong flag cannot go unseen). ``names``: what a
-    platform shows a client in another language instead of ``name`` (Discord's localised
-    command names); the text grammar reads ``name`` and ``aliases`` only.
+    the router). ``posts_in_channel``: the command makes the bot post in the channel later
+    (quiz questions, daily posts), so the router refuses it where the bot cannot post
+    (:attr:`~bot.core.context.CommandContext.bot_can_post`). ``admin_only``: a platform
+    may hide it from non-admins (Discord's default member permissions, which is why only a
+    top-level command carries the flag); the handler still checks the caller's rights.
+    ``dated``: the handler reads the caller's zone (``context.zone``, for "today"); when
+    False the router skips resolving it, which saves a read of the channel's subscription
+    on every run (an undated handler that reads the zone anyway raises, so a wrong flag
+    cannot go unseen). ``names``: what a platform shows a client in another language
+    instead of ``name`` (Discord's localised command names); the text grammar reads
+    ``name`` and ``aliases`` only.
     """
 
     name: str
@@ -105,6 +108,7 @@ class Command:
     private: bool = False
     slow: bool = False
     server_only: bool = False
+    posts_in_channel: bool = False
     admin_only: bool = False
     dated: bool = True
     names: dict[Lang, str] = field(default_factory=dict)
@@ -483,6 +487,9 @@ class CommandRouter:
         if command.server_only and context.channel.is_direct:
             typed = context.command_text(*resolved.path)
             return error_reply(t("err_server_only", lang, command=typed), lang)
+        if command.posts_in_channel and not context.bot_can_post:
+            typed = context.command_text(*resolved.path)
+            return error_reply(t("err_bot_not_here", lang, command=typed), lang)
         # Only what a person runs counts against the limits: a command's own actions (the
         # quiz's answer buttons, which its parent handler takes) are the game, not spam.
         if self._cooldowns is not None and not command.subcommands:

@@ -84,6 +84,11 @@ class CommandContext:
     ``command_form`` is how commands are typed on the caller's platform (Discord puts the
     admin commands under their own top-level command); texts naming a command use it
     through :meth:`command_text`, so they name what the caller can type.
+
+    ``bot_can_post``: whether the bot itself can post in this channel. False where only the
+    answer to the command reaches it (Discord's user-installed app in a server the bot was
+    never added to), so a command that posts there later (a quiz's questions, a daily post)
+    is refused by the router.
     """
 
     user: User
@@ -93,6 +98,7 @@ class CommandContext:
     timezone: ZoneInfo | None = None
     mentions: MentionResolver | None = None
     command_form: CommandForm = field(default=under_prefix)
+    bot_can_post: bool = True
 
     def command_text(self, *path: str) -> str:
         """The command at ``path`` as the caller types it: ``/alliance subscribe``, or

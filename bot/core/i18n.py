@@ -403,6 +403,10 @@ _STRINGS: dict[str, dict[Lang, str]] = {
         "en": "`{command}` works only in a server channel, not in a direct message: what it uses belongs to a server. In a DM you can use fact, today, on, search, help and settings.",
         "ja": "`{command}` はサーバーのチャンネルでのみ使えます（ダイレクトメッセージでは使えません）。サーバーごとのデータを使うためです。DMでは fact・today・on・search・help・settings が使えます。",
     },
+    "err_bot_not_here": {
+        "en": "`{command}` needs the bot to post in this channel, and it is not in this server (you are using it as your own app). Ask a server admin to add the bot to this server to use `{command}` here.",
+        "ja": "`{command}` はボットがこのチャンネルに投稿する必要がありますが、ボットはこのサーバーに追加されていません（あなた個人のアプリとして使っています）。ここで `{command}` を使うには、サーバーの管理者にボットをこのサーバーへ追加してもらってください。",
+    },
     "settings_title": {"en": "Your settings", "ja": "あなたの設定"},
     "settings_saved": {"en": "Your settings are saved", "ja": "あなたの設定を保存しました"},
     "settings_where_server": {

@@ -17,7 +17,10 @@ from bot.core.errors import UsageError
 from bot.core.i18n import LANGUAGES, Lang, t_rich
 from bot.core.rich import RichText, user_text
 
-ParamKind = Literal["string", "integer", "boolean", "choice"]
+# "user": a person on the platform. In a text line it is text (a mention or a name, which
+# the command resolves through the caller's MentionResolver); a platform with a user picker
+# (Discord) shows one and writes the picked person as its mention form.
+ParamKind = Literal["string", "integer", "boolean", "choice", "user"]
 # How a value appears in the core's text line: "positional" is one token, "keyword" is
 # ``name value`` (``subscribe time 09:00``), "rest" is the rest of the line (search words).
 ParamStyle = Literal["positional", "keyword", "rest"]
@@ -159,7 +162,7 @@ class Param:
             raise ValueError(f"{where}: min_value {self.min_value} > max_value {self.max_value}")
         if self.autocomplete is not None and self.kind != "string":
             raise ValueError(f"{where}: only a string parameter has autocomplete")
-        if self.style == "rest" and self.kind != "string":
+        if self.style == "rest" and self.kind not in ("string", "user"):
             raise ValueError(f"{where}: only a string parameter takes the rest of the line")
 
     def describe(self, lang: Lang) -> str:

@@ -40,12 +40,17 @@ class SourceLink:
 class Button:
     """A button; pressing it runs ``action``, a command line in the core's own syntax.
 
-    ``label`` is shown as it is: no platform formats a button's label.
+    ``label`` is shown as it is: no platform formats a button's label. ``disabled``: shown
+    but no longer pressable (a closed quiz question keeps its answers on view); a platform
+    without disabled buttons shows what is marked as text instead. ``marked``: the one to
+    point out among disabled buttons (the right answer).
     """
 
     label: str
     action: str
     style: ButtonStyle = "secondary"
+    disabled: bool = False
+    marked: bool = False
 
     def __post_init__(self) -> None:
         # Actions are built by the core, never typed by users: one that cannot travel as a
@@ -81,6 +86,11 @@ class Reply:
     is_error: bool = False
     replaces_original: bool = False
     kind: ReplyKind = "message"
+
+
+def pressable(buttons: tuple[Button, ...]) -> tuple[Button, ...]:
+    """The buttons a user can still press (what a platform without disabled buttons shows)."""
+    return tuple(button for button in buttons if not button.disabled)
 
 
 def shorten(text: str, limit: int) -> str:

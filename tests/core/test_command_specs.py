@@ -4,6 +4,7 @@ composition root on a real SQLite file, and the router's refusal of server comma
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -169,6 +170,22 @@ async def test_server_commands_in_a_dm_get_a_private_refusal(core: Core, line: s
     japanese = await core.router.handle(context("dm", locale="ja"), line)
     assert "サーバーのチャンネルでのみ" in japanese.body
     assert not await core.subscriptions.active(["test"])
+
+
+@pytest.mark.parametrize("line", ["quiz start", "subscribe time 09:00"])
+async def test_commands_that_post_later_are_refused_where_the_bot_cannot_post(
+    core: Core, line: str
+) -> None:
+    # A platform's user install in a server without the bot: only the answer reaches it.
+    elsewhere = replace(context(admin=True), bot_can_post=False)
+    reply = await core.router.handle(elsewhere, line)
+    assert reply.ephemeral and reply.is_error
+    assert "add the bot to this server" in reply.body
+    japanese = await core.router.handle(replace(elsewhere, locale="ja"), line)
+    assert "このサーバーへ追加" in japanese.body
+    assert not await core.subscriptions.active(["test"])
+    # What only answers still works there.
+    assert not (await core.router.handle(elsewhere, "stats")).is_error
 
 
 @pytest.mark.parametrize("line", ["fact", "today", "on 22 June", "search Yalta", "help"])

@@ -57,6 +57,20 @@ class _Failure:
 
 
 @dataclass
+class Hold:
+    """Requests matching are answered only once :meth:`release` is called (a response
+    Discord is slow to give); ``arrived`` counts those waiting or answered."""
+
+    method: str
+    pattern: re.Pattern[str]
+    released: asyncio.Event = field(default_factory=asyncio.Event)
+    arrived: int = 0
+
+    def release(self) -> None:
+        self.released.set()
+
+
+@dataclass
 class InteractionRecord:
     """An interaction the test injected, and what the bot answered to it."""
 
@@ -129,6 +143,10 @@ class FakeDiscord:
         self.global_limit = False
         self.sessions: list[_Session] = []
         self._failures: list[_Failure] = []
+        self._holds: list[Hold] = []
+        # Intent bits the application may not ask for (privileged intents not enabled in
+        # the Developer Portal): an IDENTIFY asking for one is closed with 4014.
+        self.disallowed_intents = 0
         self._recent: deque[float] = deque()
         self._runner: web.AppRunner | None = None
         self._port = 0
@@ -177,6 +195,12 @@ class FakeDiscord:
             _Failure(method.upper(), re.compile(path_pattern), status, retry_after, times)
         )
 
+    def hold(self, method: str, path_pattern: str) -> Hold:
+        """Hold the answers to requests matching until the returned hold is released."""
+        held = Hold(method.upper(), re.compile(path_pattern))
+        self._holds.append(held)
+        return held
+
     def requests_to(self, method: str, path_pattern: str) -> list[RecordedRequest]:
         pattern = re.compile(path_pattern)
         return [r for r in self.requests if r.method == method and pattern.fullmatch(r.path)]
@@ -217,7 +241,10 @@ class FakeDiscord:
         permissions: int = 0,
         locale: str = "en-US",
         message: Json | None = None,
+        guild_install: bool = True,
     ) -> Json:
+        """``guild_install=False``: the user's own install of the app, in a server the bot
+        was never added to (no "0" guild owner among the authorizing owners)."""
         interaction_id = self.ids.next()
         payload: Json = {
             "id": str(interaction_id),
@@ -232,7 +259,9 @@ class FakeDiscord:
             "attachment_size_limit": 8 * 1024 * 1024,
             "app_permissions": str((1 << 51) - 1),
             "entitlements": [],
-            "authorizing_integration_owners": {"0": str(channel.guild_id or 0)},
+            "authorizing_integration_owners": (
+                {"0": str(channel.guild_id or 0)} if guild_install else {"1": str(user.id)}
+            ),
         }
         if channel.guild_id is not None:
             guild = self.guilds[channel.guild_id]
@@ -267,10 +296,21 @@ class FakeDiscord:
         permissions: int = 0,
         locale: str = "en-US",
         focused: str | None = None,
+        guild_install: bool = True,
     ) -> InteractionRecord:
-        """``/alliance <path…>`` with ``options``; ``focused`` makes it an autocomplete."""
+        """``/alliance <path…>`` with ``options`` (a :class:`FakeUser` value is a user
+        option: its id, with the user in the resolved data); ``focused`` makes it an
+        autocomplete;
+        ``guild_install=False``: through the user's own install (see
+        :meth:`interaction_payload`)."""
+        picked = [value for value in (options or {}).values() if isinstance(value, FakeUser)]
         leaf: list[Json] = [
-            {"name": name, "type": _option_type(value), "value": value, "focused": name == focused}
+            {
+                "name": name,
+                "type": _option_type(value),
+                "value": str(value.id) if isinstance(value, FakeUser) else value,
+                "focused": name == focused,
+            }
             for name, value in (options or {}).items()
         ]
         for name in reversed(path[1:]):
@@ -278,9 +318,22 @@ class FakeDiscord:
         data: Json = {"id": str(self.ids.next()), "name": path[0], "type": 1, "options": leaf}
         if channel.guild_id is not None:
             data["guild_id"] = str(channel.guild_id)
+        if picked:
+            data["resolved"] = {"users": {str(u.id): u.payload() for u in picked}}
+            if channel.guild_id is not None:
+                data["resolved"]["members"] = {
+                    str(u.id): {
+                        k: v
+                        for k, v in member_payload(u, channel.guild_id, 0).items()
+                        if k != "user"
+                    }
+                    for u in picked
+                }
         type_ = 4 if focused else 2
         return await self.inject_interaction(
-            self.interaction_payload(type_, data, channel, user, permissions, locale)
+            self.interaction_payload(
+                type_, data, channel, user, permissions, locale, guild_install=guild_install
+            )
         )
 
     async def press(
@@ -404,6 +457,10 @@ class FakeDiscord:
                 retry = round(1.0 - (now - self._recent[0]), 3)
                 return _rate_limited(retry, is_global=True)
             self._recent.append(now)
+        for held in self._holds:
+            if held.method == request.method and held.pattern.fullmatch(path):
+                held.arrived += 1
+                await held.released.wait()
         for failure in self._failures:
             matches = failure.method == request.method and failure.pattern.fullmatch(path)
             if failure.times > 0 and matches:
@@ -672,6 +729,9 @@ class FakeDiscord:
         if data.get("token") != self.token:
             await session.ws.close(code=4004, message=b"Authentication failed.")
             return
+        if int(data.get("intents", 0)) & self.disallowed_intents:
+            await session.ws.close(code=4014, message=b"Disallowed intent(s).")
+            return
         shard = tuple(data.get("shard") or (0, 1))
         session.shard = (int(shard[0]), int(shard[1]))
         session.intents = int(data.get("intents", 0))
@@ -698,6 +758,8 @@ class FakeDiscord:
 
 
 def _option_type(value: Any) -> int:
+    if isinstance(value, FakeUser):
+        return 6
     if isinstance(value, bool):
         return 5
     if isinstance(value, int):

@@ -57,6 +57,8 @@ class ApiCall:
     method: str
     args: JsonObject
     token: str | None
+    # The client's (host, port): calls over one kept-alive connection share it.
+    peer: tuple[str, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -193,7 +195,8 @@ class FakeSlack:
             else:
                 args.update(dict(await request.post()))
         token = _bearer(request.headers.get("Authorization")) or args.pop("token", None)
-        self.calls.append(ApiCall(method, args, token))
+        peer = request.transport.get_extra_info("peername") if request.transport else None
+        self.calls.append(ApiCall(method, args, token, tuple(peer[:2]) if peer else None))
         try:
             failure = self._scripted(method, args)
             if failure is not None:

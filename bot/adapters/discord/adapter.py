@@ -24,7 +24,7 @@ from bot.adapters.discord.tree import CoreTranslator, build_groups
 from bot.app import Core
 from bot.config import DiscordSection
 from bot.core.i18n import Lang
-from bot.runtime import Runtime
+from bot.runtime import FatalPlatformError, Runtime
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +43,33 @@ def intents_for(settings: DiscordSection) -> discord.Intents:
         intents.guild_messages = True
         intents.message_content = True
     return intents
+
+
+def gateway_failure(error: BaseException) -> FatalPlatformError:
+    """Why the gateway connection ended for good, and what a person should do about it."""
+    if isinstance(error, discord.PrivilegedIntentsRequired):
+        return FatalPlatformError(
+            "Discord closed the gateway with 4014 (disallowed intents): [discord] "
+            "message_content = true asks for the Message Content intent, which this "
+            "application does not have. Enable 'Message Content Intent' in the Developer "
+            "Portal (your application → Bot → Privileged Gateway Intents), or set "
+            "message_content = false (quiz answers by buttons only)."
+        )
+    code = getattr(error, "code", None)
+    if isinstance(error, discord.LoginFailure) or code == 4004:
+        return FatalPlatformError(
+            "Discord closed the gateway with 4004 (authentication failed): DISCORD_TOKEN is "
+            "no longer valid. Copy the bot token again from the Developer Portal "
+            "(Bot → Reset Token) and restart."
+        )
+    if isinstance(error, discord.ConnectionClosed):
+        return FatalPlatformError(
+            f"Discord closed the gateway with {code} ({error.reason or 'no reason given'}), "
+            "a close it does not allow reconnecting after; see Discord's gateway close codes."
+        )
+    return FatalPlatformError(
+        f"the Discord gateway connection ended: {type(error).__name__}: {error}"
+    )
 
 
 class AllianceClient(discord.AutoShardedClient):
@@ -100,6 +127,7 @@ class DiscordAdapter:
         self.client = AllianceClient(settings, **client_options)
         self._port = DiscordPort(self.client, settings, language)
         self._connection: asyncio.Task[None] | None = None
+        self._runtime: Runtime | None = None
 
     @property
     def port(self) -> DiscordPort:
@@ -127,6 +155,7 @@ class DiscordAdapter:
             await self.client.close()
             raise
         self._port.logged_in.set()
+        self._runtime = runtime
         self._connection = asyncio.create_task(self._connect(), name="discord-gateway")
         log.info("discord: logged in as %s", self.client.user)
 
@@ -135,10 +164,14 @@ class DiscordAdapter:
             await self.client.connect(reconnect=True)
         except asyncio.CancelledError:
             raise
-        except Exception:
-            # discord.py reconnects by itself; what reaches here (bad token, privileged
-            # intent not enabled) needs a person.
-            log.exception("discord: the gateway connection ended")
+        except Exception as error:
+            # discord.py reconnects by itself; what reaches here (a token revoked, a
+            # privileged intent not enabled) needs a person: the process ends and says why,
+            # rather than staying up (and healthy to the health check) with no gateway.
+            failure = gateway_failure(error)
+            log.error("discord: %s", failure)
+            if self._runtime is not None:
+                self._runtime.fail(failure)
 
     async def wait_until_ready(self) -> None:
         """Until every shard has its guilds (tests, and the CLI's sync)."""

@@ -7,7 +7,7 @@ from typing import Any, Protocol
 
 import discord
 
-from bot.adapters.discord.rendering import BUTTON_PREFIX, button_rows
+from bot.adapters.discord.rendering import BUTTON_PREFIX, button_label, button_rows
 from bot.core.replies import Button, shorten
 
 _STYLES = {
@@ -38,13 +38,19 @@ class ActionButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=_TEM
     """A button that runs ``action`` (a command line) as the user who pressed it."""
 
     def __init__(
-        self, action: str, label: str = "…", style: str = "secondary", row: int | None = None
+        self,
+        action: str,
+        label: str = "…",
+        style: str = "secondary",
+        row: int | None = None,
+        disabled: bool = False,
     ) -> None:
         super().__init__(
             discord.ui.Button(
                 label=shorten(label, 80),
                 style=_STYLES.get(style, discord.ButtonStyle.secondary),
                 custom_id=BUTTON_PREFIX + action,
+                disabled=disabled,
             ),
             row=row,
         )
@@ -90,5 +96,13 @@ def view_for(buttons: tuple[Button, ...]) -> discord.ui.View | None:
     view = discord.ui.View(timeout=None)
     for row, line in enumerate(button_rows(buttons)):
         for button in line:
-            view.add_item(ActionButton(button.action, button.label, button.style, row=row))
+            view.add_item(
+                ActionButton(
+                    button.action,
+                    button_label(button),
+                    button.style,
+                    row=row,
+                    disabled=button.disabled,
+                )
+            )
     return view

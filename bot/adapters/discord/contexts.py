@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -29,9 +31,15 @@ def is_admin(permissions: discord.Permissions) -> bool:
     return permissions.manage_guild or permissions.manage_channels
 
 
-def _channel(
-    guild_id: int | None, channel: Any, channel_id: int | None, tenant_is_guild: bool = True
-) -> Channel:
+def bot_can_post(interaction: discord.Interaction[Any]) -> bool:
+    """Whether the bot can post in the interaction's channel. In a server, only if the app is
+    installed there (a "0" guild owner in ``authorizing_integration_owners``): a
+    user-installed app may be used in any server, but only the interaction's answers reach
+    one the bot was never added to."""
+    return interaction.guild_id is None or interaction.is_guild_integration()
+
+
+def _channel(guild_id: int | None, channel: Any, channel_id: int | None) -> Channel:
     kind: ChannelKind = "channel"
     parent: str | None = None
     if guild_id is None:
@@ -40,7 +48,7 @@ def _channel(
         kind = "thread"
         parent = str(channel.parent_id) if channel.parent_id else None
     name = getattr(channel, "name", None) or str(channel_id or "dm")
-    tenant = str(guild_id) if guild_id is not None and tenant_is_guild else ""
+    tenant = str(guild_id) if guild_id is not None else ""
     return Channel(PLATFORM, tenant, str(channel_id or ""), name, kind, parent)
 
 
@@ -62,8 +70,9 @@ def interaction_context(
         locale=supported_locale(interaction.locale.value, guild_locale),
         now=now or datetime.now(UTC),
         timezone=zone,
-        mentions=DiscordMentions(),
+        mentions=DiscordMentions(picked_users(interaction)),
         command_form=form,
+        bot_can_post=bot_can_post(interaction),
     )
 
 
@@ -90,7 +99,29 @@ def message_context(
 
 
 class DiscordMentions:
-    """``<@123>`` and ``<@!123>`` in a command's text name the person with that id."""
+    """``<@123>`` and ``<@!123>`` in a command's text name the person with that id;
+    ``names``: the display names Discord sent with the interaction (a picked user), by id."""
+
+    def __init__(self, names: Mapping[str, str] | None = None) -> None:
+        self._names = dict(names or {})
 
     async def resolve(self, reference: str) -> MentionedUser | None:
-        return discord_mention(reference)
+        mentioned = discord_mention(reference)
+        if mentioned is None or mentioned.name:
+            return mentioned
+        return replace(mentioned, name=self._names.get(mentioned.id))
+
+
+def picked_users(interaction: discord.Interaction[Any]) -> dict[str, str]:
+    """The display names of the users an interaction's options picked (Discord's
+    ``resolved`` data), by id."""
+    data: Any = interaction.data or {}
+    resolved = data.get("resolved") or {}
+    members = resolved.get("members") or {}
+    names: dict[str, str] = {}
+    for user_id, user in (resolved.get("users") or {}).items():
+        nick = (members.get(user_id) or {}).get("nick")
+        name = nick or user.get("global_name") or user.get("username")
+        if name:
+            names[str(user_id)] = str(name)
+    return names

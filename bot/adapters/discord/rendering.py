@@ -21,6 +21,7 @@ __all__ = [
     "LIMITS",
     "EmbedLimits",
     "button_custom_id",
+    "button_label",
     "button_rows",
     "components_json",
     "embed_json",
@@ -162,12 +163,19 @@ def button_rows(buttons: tuple[Button, ...]) -> list[list[Button]]:
     return [list(kept[i : i + size]) for i in range(0, len(kept), size)]
 
 
+def button_label(button: Button) -> str:
+    """What a button shows: a marked one (the right answer) carries the check mark."""
+    label = f"{ACKNOWLEDGED_EMOJI} {button.label}" if button.marked else button.label
+    return shorten(label, LIMITS.label)
+
+
 def button_json(button: Button) -> Json:
     return {
         "type": 2,
         "style": _STYLES[button.style],
-        "label": shorten(button.label, LIMITS.label),
+        "label": button_label(button),
         "custom_id": button_custom_id(button),
+        "disabled": button.disabled,
     }
 
 

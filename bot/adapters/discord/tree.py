@@ -128,7 +128,18 @@ def _annotation(param: Param) -> Any:
         return int
     if param.kind == "boolean":
         return bool
+    if param.kind == "user":
+        # Discord's user picker; discord.py hands over a Member in a server, else a User.
+        return discord.User
     return str
+
+
+def _option_value(value: Any) -> Any:
+    # A picked person goes into the core's command line in the mention form the core's
+    # MentionResolver reads (DiscordMentions).
+    if isinstance(value, (discord.User, discord.Member)):
+        return value.mention
+    return value
 
 
 def _callback(
@@ -138,7 +149,11 @@ def _callback(
     names = {f"o{i}": param for i, param in enumerate(spec.params)}
 
     async def callback(interaction: discord.Interaction[Any], **values: Any) -> None:
-        options = {names[key].name: value for key, value in values.items() if value is not None}
+        options = {
+            names[key].name: _option_value(value)
+            for key, value in values.items()
+            if value is not None
+        }
         await calls.run_command(interaction, spec, path, options)
 
     parameters = [

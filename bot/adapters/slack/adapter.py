@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from aiohttp import web
+from aiohttp import ClientSession, web
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
@@ -78,6 +78,7 @@ class SlackAdapter:
         self._socket: AsyncSocketModeHandler | None = None
         self._runner: web.AppRunner | None = None
         self._bound_port: int | None = None
+        self._session: ClientSession | None = None
 
     @property
     def port(self) -> SlackChatPort:
@@ -105,6 +106,12 @@ class SlackAdapter:
         return app
 
     async def start(self, core: Core, runtime: Runtime) -> None:
+        # Given no session, slack-sdk opens one (a new TCP and TLS connection) for every
+        # call: every users.info and every daily post would pay a handshake. One session,
+        # made here inside the loop, keeps the connections; close() ends it after serve()
+        # has drained the posts in flight.
+        self._session = ClientSession()
+        self._client.session = self._session
         team = await self._port.identify()
         app = self.build_app(core, runtime)
         if self._settings.mode == "http":
@@ -144,6 +151,9 @@ class SlackAdapter:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
 
 
 if TYPE_CHECKING:  # mypy checks that the adapter and its port keep their protocols

@@ -13,8 +13,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.core.i18n import Lang, t
-from bot.core.replies import Button, Field, Reply, shorten
-from bot.core.rich import RichText, bold, is_blank, join, render_plain, render_slack
+from bot.core.replies import Button, Field, Reply, pressable, shorten
+from bot.core.rich import (
+    RichText,
+    bold,
+    is_blank,
+    join,
+    render_plain,
+    render_slack,
+    user_text,
+)
 
 __all__ = [
     "ACTION_ID_PREFIX",
@@ -72,7 +80,12 @@ def action_index(action_id: str) -> int | None:
 
 def render(reply: Reply, lang: Lang) -> SlackMessage:
     """Block Kit and the fallback text for ``reply``; ``lang`` labels the sources."""
-    trailing = [*_sources(reply, lang), *_footer(reply), *_actions(reply.buttons)]
+    trailing = [
+        *_sources(reply, lang),
+        *_marked(reply.buttons),
+        *_footer(reply),
+        *_actions(pressable(reply.buttons)),
+    ]
     content = [*_header(reply), *_body(reply), *_fields(reply.fields)]
     room = MAX_BLOCKS - len(trailing)
     if len(content) > room:
@@ -176,6 +189,14 @@ def _link_target(url: str) -> str:
 
 def _footer(reply: Reply) -> list[Block]:
     return [_context(reply.footer)] if reply.footer else []
+
+
+def _marked(buttons: tuple[Button, ...]) -> list[Block]:
+    # Slack has no disabled buttons: those no longer pressable go, and the one they pointed
+    # out (a closed question's right answer) stays on view as text.
+    # A label is shown as it is, so it travels as plain text (escaped, never markup).
+    marked = [join(" ", ["✅", user_text(b.label)]) for b in buttons if b.disabled and b.marked]
+    return [_context(join(" · ", marked))] if marked else []
 
 
 def _actions(buttons: tuple[Button, ...]) -> list[Block]:

@@ -239,6 +239,7 @@ class SubscriptionCommands:
                 params=subscribe_params(),
                 slow=True,
                 server_only=True,
+                posts_in_channel=True,
                 admin_only=True,
                 names={"ja": "購読"},
             ),

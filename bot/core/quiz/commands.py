@@ -157,6 +157,7 @@ class QuizCommands:
                         params=quiz_start_params(settings.max_questions),
                         slow=True,
                         server_only=True,
+                        posts_in_channel=True,
                         names={"ja": "開始"},
                     ),
                     Command(
@@ -212,7 +213,7 @@ class QuizCommands:
                 params=(
                     Param(
                         "user",
-                        "string",
+                        "user",
                         {
                             "en": "Whose stats (a mention or a name); yours if empty.",
                             "ja": "誰の成績か（メンションまたは名前）。空欄なら自分。",

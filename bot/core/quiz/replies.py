@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.core.i18n import Lang, t
 from bot.core.quiz.game import Player, QuizGame, Reveal
 from bot.core.quiz.question import CHOICE_LETTERS
@@ -20,31 +22,45 @@ def answer_action(game_id: int, index: int, choice: int) -> str:
 def question_reply(game: QuizGame, index: int, seconds: float, intro: RichText = "") -> Reply:
     """Question ``index`` of ``game`` with its answer buttons."""
     lang = game.language
-    question = game.questions[index]
-    buttons = tuple(
-        Button(
-            shorten(f"{CHOICE_LETTERS[i]}. {choice.get(lang)}", BUTTON_LABEL_LIMIT),
-            answer_action(game.game_id, index, i),
-            "primary",
-        )
-        for i, choice in enumerate(question.choices)
-    )
     return Reply(
         title=t("quiz_question_title", lang, n=index + 1, total=len(game.questions)),
         body=_question_body(game, index, intro, mark_answer=False),
-        buttons=buttons,
+        buttons=_answer_buttons(game, index),
         footer=t("quiz_question_footer", lang, seconds=round(seconds)),
     )
 
 
 def closed_question_reply(game: QuizGame, index: int) -> Reply:
-    """Question ``index`` as its message reads once closed: no buttons, the answer marked."""
+    """Question ``index`` as its message reads once closed: the answer marked in the text,
+    and its buttons kept on view but disabled, the right one marked."""
     lang = game.language
     question = game.questions[index]
+    buttons = tuple(
+        replace(
+            button,
+            style="success" if i == question.correct else "secondary",
+            disabled=True,
+            marked=i == question.correct,
+        )
+        for i, button in enumerate(_answer_buttons(game, index))
+    )
     return Reply(
         title=t("quiz_question_title", lang, n=index + 1, total=len(game.questions)),
         body=_question_body(game, index, "", mark_answer=True),
+        buttons=buttons,
         footer=t("quiz_question_closed", lang, answer=question.answer_text(lang)),
+    )
+
+
+def _answer_buttons(game: QuizGame, index: int) -> tuple[Button, ...]:
+    lang = game.language
+    return tuple(
+        Button(
+            shorten(f"{CHOICE_LETTERS[i]}. {choice.get(lang)}", BUTTON_LABEL_LIMIT),
+            answer_action(game.game_id, index, i),
+            "primary",
+        )
+        for i, choice in enumerate(game.questions[index].choices)
     )
 
 

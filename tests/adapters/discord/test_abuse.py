@@ -8,8 +8,10 @@ from typing import Any
 
 import pytest
 
+from bot.core.context import ChannelKey
 from tests.adapters.discord.answers import answer_of
 from tests.adapters.discord.conftest import World
+from tests.discord_fake import MANAGE_GUILD
 
 ODD_INPUTS = ["", " ", "x" * 10_000, "\x00\x01\x1b[31m\n\t\u202e", "日本" * 3000, "@everyone"]
 
@@ -119,11 +121,6 @@ async def test_a_quiz_start_in_a_dm_is_refused_privately(world: World) -> None:
     assert not [m for m in world.fake.channel_history(world.dm.id) if m["components"]]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open bug: the adapter ignores authorizing_integration_owners, so a user-install "
-    "interaction in a server without the bot starts a quiz whose questions cannot be posted",
-)
 async def test_a_quiz_start_from_a_user_install_in_a_server_without_the_bot_is_refused(
     world: World,
 ) -> None:
@@ -131,14 +128,51 @@ async def test_a_quiz_start_from_a_user_install_in_a_server_without_the_bot_is_r
     # reaches the channel: with no guild install ("0" missing from the owners) the bot is not
     # in the server and cannot post a quiz's questions there.
     fake = world.fake
-    data = {"id": str(fake.ids.next()), "name": "alliance", "type": 1}
-    data["options"] = [
-        {"name": "quiz", "type": 2, "options": [{"name": "start", "type": 1, "options": []}]}
-    ]
-    payload = fake.interaction_payload(2, data, world.channel, world.member)
-    payload["authorizing_integration_owners"] = {"1": str(world.member.id)}
-    payload["context"] = 0
-    record = await fake.inject_interaction(payload)
+    record = await fake.slash(
+        world.channel, world.member, ["alliance", "quiz", "start"], guild_install=False
+    )
     answer = await answer_of(fake, record)
     assert answer.ephemeral
     assert "question 1 is in the channel" not in answer.text
+    assert "add the bot to this server" in answer.text
+    assert "/alliance quiz start" in answer.text
+    # No game began there: the same start through the server's install is not "a quiz is
+    # already running" but the first question.
+    started = await answer_of(
+        fake, await fake.slash(world.channel, world.member, ["alliance", "quiz", "start"])
+    )
+    assert "question 1 is in the channel" in started.text
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"), [("en-US", "add the bot to this server"), ("ja", "追加")]
+)
+async def test_a_subscribe_from_a_user_install_in_a_server_without_the_bot_is_refused(
+    world: World, locale: str, expected: str
+) -> None:
+    fake = world.fake
+    record = await fake.slash(
+        world.channel,
+        world.admin,
+        ["alliance-admin", "subscribe"],
+        {"time": "08:30"},
+        permissions=MANAGE_GUILD,
+        locale=locale,
+        guild_install=False,
+    )
+    answer = await answer_of(fake, record)
+    assert answer.ephemeral and expected in answer.text
+    # Nothing stored: no daily post will knock on a channel the bot is not in.
+    key = ChannelKey("discord", str(world.guild.id), str(world.channel.id))
+    assert await world.core.subscriptions.get(key) is None
+
+
+async def test_a_fact_from_a_user_install_in_a_server_without_the_bot_is_answered(
+    world: World,
+) -> None:
+    # What answers only the interaction still works there: that is what a user install is for.
+    record = await world.fake.slash(
+        world.channel, world.member, ["alliance", "fact"], guild_install=False
+    )
+    answer = await answer_of(world.fake, record)
+    assert not answer.ephemeral and answer.embed.get("title")

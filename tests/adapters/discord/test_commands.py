@@ -199,3 +199,15 @@ async def test_leaderboard_stats_and_forget_me_answer(world: World) -> None:
         record = await world.fake.slash(world.channel, world.member, [ALLIANCE, *path], options)
         answer = await answer_of(world.fake, record)
         assert answer.embed.get("title") or answer.embed.get("description")
+
+
+async def test_stats_of_a_user_picked_with_discords_user_picker(world: World) -> None:
+    # Discord sends the picked person's id with their names in the resolved data; the core
+    # gets the mention form it resolves, and the reply names the person, not an id.
+    record = await world.fake.slash(
+        world.channel, world.member, [ALLIANCE, "stats"], {"user": world.admin}
+    )
+    answer = await answer_of(world.fake, record)
+    assert answer.ephemeral
+    assert "teacher has no quiz results here yet." in answer.text
+    assert str(world.admin.id) not in answer.text

@@ -10,12 +10,25 @@ from tests.adapters.discord.answers import answer_of
 from tests.adapters.discord.conftest import World
 
 
+def buttons_of(message: dict[str, Any]) -> list[dict[str, Any]]:
+    return [button for row in message["components"] for button in row["components"]]
+
+
 def with_buttons(world: World) -> list[dict[str, Any]]:
-    return [m for m in world.fake.channel_history(world.channel.id) if m["components"]]
+    """The channel's messages with buttons a user can still press."""
+    return [
+        m
+        for m in world.fake.channel_history(world.channel.id)
+        if any(not button.get("disabled") for button in buttons_of(m))
+    ]
 
 
 def ids_of(message: dict[str, Any]) -> list[str]:
-    return [b["custom_id"] for row in message["components"] for b in row["components"]]
+    return [button["custom_id"] for button in buttons_of(message)]
+
+
+def all_disabled(message: dict[str, Any]) -> bool:
+    return bool(buttons_of(message)) and all(b.get("disabled") for b in buttons_of(message))
 
 
 async def test_a_quiz_through_buttons_edits_each_question_at_its_close(world: World) -> None:
@@ -42,10 +55,20 @@ async def test_a_quiz_through_buttons_edits_each_question_at_its_close(world: Wo
     again = await answer_of(fake, await fake.press(first_id, first_buttons[1], world.member))
     assert again.ephemeral  # one answer per person per question, said privately
 
-    # At the close the question's message loses its buttons and shows the answer.
-    await fake.wait_until(lambda: not fake.messages[first_id]["components"], within=20)
-    closed = fake.messages[first_id]["embeds"][0]
-    assert "✅" in closed["description"]
+    # At the close the question's message keeps its buttons, disabled, the right answer
+    # marked (success style and a check mark; the others grey), and the text shows it too.
+    await fake.wait_until(lambda: all_disabled(fake.messages[first_id]), within=20)
+    closed = fake.messages[first_id]
+    right_line = next(
+        line for line in closed["embeds"][0]["description"].splitlines() if "✅" in line
+    )
+    right_letter = right_line.strip("*").split(".", 1)[0]
+    buttons = buttons_of(closed)
+    assert ids_of(closed) == first_buttons  # the same answers, in the same place
+    marked = [b for b in buttons if b["label"].startswith("✅ ")]
+    assert len(marked) == 1 and marked[0]["label"].startswith(f"✅ {right_letter}.")
+    assert marked[0]["style"] == 3  # success
+    assert all(b["style"] == 2 and "✅" not in b["label"] for b in buttons if b not in marked)
     assert fake.requests_to("PATCH", rf"/channels/{world.channel.id}/messages/{first_id}")
 
     await fake.wait_until(
@@ -66,7 +89,8 @@ async def test_a_quiz_through_buttons_edits_each_question_at_its_close(world: Wo
     stale_press = await fake.press(first_id, first_buttons[0], world.member, seen=as_shown)
     stale = await answer_of(fake, stale_press)
     assert stale.ephemeral and "closed" in stale.text
-    # And on the message as it is now, without buttons (discord.py alone would drop it).
+    # And on the message as it is now (its buttons disabled: only a modified client could
+    # press one, yet it gets an answer too).
     late = await answer_of(fake, await fake.press(first_id, first_buttons[1], world.member))
     assert late.ephemeral and "closed" in late.text
 

@@ -114,7 +114,24 @@ def test_buttons_pack_into_rows_of_five_and_at_most_twenty_five() -> None:
     components = components_json(buttons[:6])
     assert [c["type"] for c in components] == [1, 1]
     first = components[0]["components"][0]
-    assert first == {"type": 2, "style": 2, "label": "b0", "custom_id": BUTTON_PREFIX + "fact 0"}
+    assert first == {
+        "type": 2,
+        "style": 2,
+        "label": "b0",
+        "custom_id": BUTTON_PREFIX + "fact 0",
+        "disabled": False,
+    }
+
+
+def test_disabled_buttons_stay_and_the_marked_one_carries_a_check_mark() -> None:
+    buttons = (
+        Button("A. Yes", "quiz answer 1 0 0", "success", disabled=True, marked=True),
+        Button("B. No", "quiz answer 1 0 1", disabled=True),
+    )
+    right, wrong = components_json(buttons)[0]["components"]
+    assert right["disabled"] and wrong["disabled"]
+    assert right["label"] == "✅ A. Yes" and right["style"] == 3
+    assert wrong["label"] == "B. No" and wrong["style"] == 2
 
 
 def test_the_longest_action_still_fits_a_custom_id() -> None:

@@ -87,6 +87,8 @@ async def test_sync_registers_the_typed_options_and_says_what_changed(tmp_path: 
     topic = options_by_name(fact)["topic"]
     assert topic["type"] == 3 and topic["autocomplete"] is True and not topic.get("required")
     assert options_by_name(subcommands["on"])["date"]["required"] is True
+    # stats' person is Discord's user picker (type 6), not free text.
+    assert options_by_name(subcommands["stats"])["user"]["type"] == 6
     start = options_by_name(subcommands["quiz"])["start"]
     assert list(options_by_name(start)) == ["questions", "topic", "difficulty"]
     questions = options_by_name(start)["questions"]

@@ -54,10 +54,12 @@ async def test_a_whole_quiz_by_button_presses(slack_bot: SlackBot) -> None:
         updates_before = len(fake.calls_to("chat.update"))
         await slack_bot.clock.advance(slack_bot.core.quiz.settings.seconds_per_question + 1)
         await fake.wait_until(lambda b=updates_before: len(fake.calls_to("chat.update")) > b)
-        # The question's message now shows the answer, and its buttons are gone.
+        # The question's message now shows the answer, and its buttons are gone (Slack has
+        # no disabled buttons): the one the core marks stays on view as text.
         closed = next(m for m in fake.posted("C1") if m["ts"] == question["ts"])
         assert closed.get("edited") and buttons_of(closed) == []
         assert "✅" in all_text(closed)
+        assert f"✅ {right}. " in all_text(closed)
     await fake.wait_until(lambda: any(m["text"].startswith("Quiz over") for m in fake.posted("C1")))
     board = next(m for m in fake.posted("C1") if m["text"].startswith("Quiz over"))
     text = all_text(board)

@@ -130,3 +130,17 @@ async def test_a_post_in_a_thread_goes_there_and_is_found_there(slack_bot: Slack
     assert slack_bot.fake.posted("C9")[0]["thread_ts"] == "1700000000.000001"
     assert await port.was_posted(target, "quiz-7-q0")
     assert slack_bot.fake.calls_to("conversations.replies")
+
+
+async def test_web_api_calls_share_one_kept_alive_connection(slack_bot: SlackBot) -> None:
+    # Made one after another, the calls of start-up, of a subscribe and of the daily post go
+    # over one connection: slack-sdk left alone opens one per call (a TLS handshake each,
+    # against the real Slack).
+    await subscribe_at_nine(slack_bot)
+    await slack_bot.clock.advance_to(START.replace(hour=9, minute=1))
+    await slack_bot.fake.wait_until(lambda: len(daily_posts(slack_bot)) == 1)
+    calls = slack_bot.fake.calls
+    assert {"auth.test", "chat.postMessage"} <= {call.method for call in calls}
+    peers = {call.peer for call in calls}
+    assert None not in peers
+    assert len(peers) == 1, [(call.method, call.peer) for call in calls]

@@ -130,3 +130,19 @@ def test_sources_are_labelled_in_the_reply_language() -> None:
     context = render(reply, "ja").blocks[-1]
     assert context["elements"][0]["text"] == "出典:"
     assert context["elements"][1]["text"] == "<https://history.state.gov/|FRUS>"
+
+
+def test_disabled_buttons_become_the_marked_answer_as_text() -> None:
+    # Slack has no disabled buttons: no actions block, the marked one shown as (escaped) text.
+    reply = Reply(
+        body="Closed.",
+        buttons=(
+            Button("A. <War> & peace", "quiz answer 1 0 0", "success", disabled=True, marked=True),
+            Button("B. No", "quiz answer 1 0 1", disabled=True),
+        ),
+    )
+    blocks = render(reply, "en").blocks
+    assert not [block for block in blocks if block["type"] == "actions"]
+    shown = texts(blocks)
+    assert "✅ A. &lt;War&gt; &amp; peace" in shown
+    assert not any("B. No" in text for text in shown)
