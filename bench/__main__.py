@@ -102,7 +102,7 @@ def startup_rows(rounds: int, sizes: tuple[int, ...], folder: Path) -> list[Row]
             ratio = costs[size][lookup] / costs[1][lookup]
             rows.append(
                 Row(
-                    f"{lookup} lookup, corpus {size}× vs 1×",
+                    f"{lookup} lookup, corpus {size}× (distinct texts) vs 1×",
                     f"{costs[size][lookup] * 1e6:.1f} µs",
                     f"{costs[1][lookup] * 1e6:.1f} µs",
                     ratio,

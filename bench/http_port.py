@@ -79,6 +79,8 @@ class HttpChatPort:
                     raise
                 if wait > INLINE_429_MAX_WAIT:
                     raise
+                if self._limits is not None:
+                    self._limits.hold(wait)  # the platform's window is full for everyone
                 await asyncio.sleep(wait)
         return await self._post_once(target, reply, key)
 

@@ -29,6 +29,10 @@ class FactCommands:
         self._store = store
         self._rng = rng
         self._days = AnniversaryReplies(store)
+        # A fact's reply depends only on the fact, the language and the topic asked for, all
+        # from fixed sets (the loaded corpus, the catalogs, the topic list), so each one is
+        # built once: the busiest command then costs a dict look-up instead of a rebuild.
+        self._replies: dict[tuple[str, Lang, str | None], Reply] = {}
 
     def register(self, router: CommandRouter) -> None:
         """Add these commands to ``router``."""
@@ -161,6 +165,13 @@ class FactCommands:
 
     def fact_reply(self, fact: Fact, lang: Lang, topic: str | None) -> Reply:
         """One fact in full, with a button for another."""
+        key = (fact.id, lang, topic)
+        reply = self._replies.get(key)
+        if reply is None:
+            reply = self._replies[key] = self._build_fact_reply(fact, lang, topic)
+        return reply
+
+    def _build_fact_reply(self, fact: Fact, lang: Lang, topic: str | None) -> Reply:
         fields = [
             Field(t("field_date", lang), display_range(fact.date, fact.end_date, lang), True),
             Field(

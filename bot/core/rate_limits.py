@@ -46,6 +46,16 @@ class PostRateLimits:
         if self._global is not None:
             await self._global.acquire()
 
+    def hold(self, seconds: float) -> None:
+        """The platform refused a request for being over its global limit and said when to
+        come back: no request leaves before then, not only the refused one.
+
+        Each request sent into a full window is refused again and uses up a slot of ours
+        that the platform never counted, so a burst of them costs far more than the wait.
+        """
+        if self._global is not None:
+            self._global.hold(seconds)
+
     def _channel(self, channel_id: str) -> AsyncLimiter:
         limiter = self._channels.get(channel_id)
         if limiter is None:
@@ -81,12 +91,20 @@ class _Window:
         self._span = (self._limit / per_second) * (1 + _WINDOW_MARGIN)
         self._sent: deque[float] = deque()
         self._turn = asyncio.Lock()  # first come, first served
+        self._held_until = 0.0  # loop time
+
+    def hold(self, seconds: float) -> None:
+        until = asyncio.get_running_loop().time() + seconds
+        self._held_until = max(self._held_until, until)
 
     async def acquire(self) -> None:
         async with self._turn:
             loop = asyncio.get_running_loop()
             while True:
                 now = loop.time()
+                if now < self._held_until:
+                    await asyncio.sleep(self._held_until - now)
+                    continue
                 while self._sent and self._sent[0] <= now - self._span:
                     self._sent.popleft()
                 if len(self._sent) < self._limit:

@@ -17,6 +17,12 @@ Two things keep it near flat:
   score alike for every query that does not name a key, so they are indexed once, as one
   class: the terms all its members share at one weight, plus each member's own key terms.
 
+How many documents match at all (the command says so) is a union of postings, as long as
+the postings; so every term listed in at least one in 64 documents also has the set of
+documents it is in as a bitmask (an ``int``, one bit per document; at most 8 bytes per
+posting, half again what its postings take): the count is the bits of their union, plus the
+documents of the rarer terms that are not among them.
+
 Postings and impacts live in flat arrays (a few bytes per posting, not a Python object
 each), so the index is small in memory and in the start-up cache, and quick to unpickle.
 """
@@ -214,6 +220,9 @@ class SearchIndex:
                     self._own[number][member] = mine
                     for term_id, impact in mine.items():
                         entries[term_id].append((-impact, member, number, members.index(member)))
+        self._first_docs = array("q", [0])  # class c's members: documents from _first_docs[c]
+        for members in self._members:
+            self._first_docs.append(self._first_docs[-1] + len(members))
         self._own_terms = {
             number: frozenset(term for mine in own.values() for term in mine)
             for number, own in self._own.items()
@@ -229,6 +238,28 @@ class SearchIndex:
                 self._entry_classes.append(number)
                 self._entry_members.append(position)
             self._starts.append(len(self._entry_impacts))
+        self._document_count = self._first_docs[-1]
+        self._masks: dict[int, int] = {}
+        for term_id in range(len(self._term_ids)):
+            if (self._starts[term_id + 1] - self._starts[term_id]) * 64 >= self._document_count:
+                self._masks[term_id] = self._mask(term_id)
+
+    def _documents(self, term: int) -> Iterable[int]:
+        """The numbers of the documents ``term`` is in (each once: a term is either shared by
+        a class or some of its members' own)."""
+        for entry in range(self._starts[term], self._starts[term + 1]):
+            first = self._first_docs[self._entry_classes[entry]]
+            member = self._entry_members[entry]
+            if member == _SHARED:
+                yield from range(first, self._first_docs[self._entry_classes[entry] + 1])
+            else:
+                yield first + member
+
+    def _mask(self, term: int) -> int:
+        bits = bytearray((self._document_count + 7) // 8)
+        for document in self._documents(term):
+            bits[document >> 3] |= 1 << (document & 7)
+        return int.from_bytes(bits, "little")
 
     def _shared_impact(self, number: int, term: int) -> float | None:
         start, end = self._class_starts[number], self._class_starts[number + 1]
@@ -352,17 +383,15 @@ class SearchIndex:
         return max(self._sort_key(at) for at, _ in live) > worst_key
 
     def _count(self, wanted: Sequence[int]) -> int:
-        total = 0
-        for number in self._classes_of(wanted):
-            members = self._members[number]
-            own_terms = self._own_terms.get(number)
-            if (
-                own_terms is None
-                or own_terms.isdisjoint(wanted)
-                or any(self._shared_impact(number, term) is not None for term in wanted)
-            ):
-                total += len(members)  # all of them match, or none would be listed
+        union = 0
+        rare: set[int] = set()
+        for term in wanted:
+            if (mask := self._masks.get(term)) is not None:
+                union |= mask
             else:
-                own = self._own[number]
-                total += sum(1 for key in members if not own.get(key, {}).keys().isdisjoint(wanted))
-        return total
+                rare.update(self._documents(term))
+        if not union:
+            return len(rare)
+        bits = union.to_bytes((self._document_count + 7) // 8, "little")
+        outside = sum(1 for document in rare if not bits[document >> 3] >> (document & 7) & 1)
+        return union.bit_count() + outside

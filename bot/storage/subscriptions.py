@@ -27,8 +27,9 @@ from bot.core.i18n import parse_language
 from bot.storage.database import Database
 from bot.storage.tables import SubscriptionRow, UTCDateTime
 
-# What to_subscription reads, for the reads that select columns rather than ORM rows.
-_COLUMNS = (
+# What to_subscription reads, for the reads that select columns rather than ORM rows
+# (the poster's claims read a batch of due subscriptions this way too).
+SUBSCRIPTION_COLUMNS = (
     SubscriptionRow.platform,
     SubscriptionRow.tenant,
     SubscriptionRow.channel_id,
@@ -73,7 +74,7 @@ class SubscriptionRepository:
     def __init__(self, database: Database) -> None:
         self._db = database
         # Built once: building a statement costs more than running it.
-        self._read_one = select(*_COLUMNS).where(
+        self._read_one = select(*SUBSCRIPTION_COLUMNS).where(
             SubscriptionRow.platform == bindparam("platform"),
             SubscriptionRow.tenant == bindparam("tenant"),
             SubscriptionRow.channel_id == bindparam("channel_id"),

@@ -189,3 +189,39 @@ async def test_timer_driven_posts_stop_during_a_run_stops_for_good() -> None:
     await asyncio.sleep(1.0)
     await clock.close()
     assert runs == before, (before, runs)
+
+
+class CountingMarks:
+    """Records each write's claims and how many writes ever overlapped."""
+
+    def __init__(self) -> None:
+        self.writes: list[list[int]] = []
+        self.running = 0
+        self.most_at_once = 0
+        self.release = asyncio.Event()
+
+    async def mark_sent_many(self, claims, worker, now):  # type: ignore[no-untyped-def]
+        self.running += 1
+        self.most_at_once = max(self.most_at_once, self.running)
+        await self.release.wait()
+        self.writes.append([c.delivery_id for c in claims])
+        self.running -= 1
+        return len(claims)
+
+
+async def test_sent_marks_are_written_one_write_at_a_time_and_none_is_lost() -> None:
+    repo = CountingMarks()
+    marks = _SentMarks(repo, "w", _RunClock(datetime.now(UTC), 0.0), size=3, delay=0.01)  # type: ignore[arg-type]
+    for i in range(3):  # a full batch: its write starts, and waits on the database
+        adding = asyncio.ensure_future(marks.add(FakeClaim(i)))  # type: ignore[arg-type]
+    await asyncio.sleep(0.05)
+    assert repo.running == 1
+    late = [asyncio.ensure_future(marks.add(FakeClaim(i))) for i in range(3, 8)]  # type: ignore[arg-type]
+    await asyncio.sleep(0.05)
+    assert repo.running == 1  # the marks sent meanwhile wait for the write under way
+    repo.release.set()
+    await asyncio.gather(adding, *late)
+    await marks.close()
+    assert repo.most_at_once == 1
+    assert sorted(i for write in repo.writes for i in write) == list(range(8))
+    assert repo.writes[0] == [0, 1, 2]

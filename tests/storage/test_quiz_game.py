@@ -178,7 +178,8 @@ async def test_a_whole_game_with_buttons_typed_answers_timers_and_scores(table: 
 
     await table.clock.advance(10)  # the buzzer: reveal, then question 2
     closed, reveal, second = (post.reply for post in table.port.posts)
-    assert not closed.buttons and closed.title == "Question 1/3"  # edited in place
+    assert closed.title == "Question 1/3"  # edited in place, its buttons disabled
+    assert closed.buttons and all(button.disabled for button in closed.buttons)
     assert f"{right_text} ✅" in closed.body
     assert closed.footer is not None and right_text in closed.footer
     assert reveal.title is not None and reveal.title.startswith("Answer: ")
@@ -200,7 +201,8 @@ async def test_a_whole_game_with_buttons_typed_answers_timers_and_scores(table: 
     assert render_plain(board.fields[0].name).endswith("alice")
     assert "3000 points · 3/3 right" in board.fields[0].value
     assert await table.manager.running(table.who("alice").channel.key) is None
-    assert not any(post.reply.buttons for post in table.port.posts)  # every question closed
+    # every question closed: none of their buttons can be pressed any more
+    assert all(button.disabled for post in table.port.posts for button in post.reply.buttons)
     assert table.clock.next_due() is None  # no timer outlives its quiz
 
     leaderboard = await table.say("zed", "/alliance leaderboard")
@@ -230,7 +232,8 @@ async def test_only_the_starter_or_an_admin_can_stop(table: Table) -> None:
     stopped = await table.say("admin", "quiz stop", admin=True)  # type: ignore[arg-type]
     assert stopped.title == "Quiz over — scoreboard"
     assert "admin stopped the quiz" in stopped.body
-    assert table.port.edits and not table.port.posts[0].reply.buttons  # its question closed
+    assert table.port.edits  # its question closed: buttons kept, disabled
+    assert all(button.disabled for button in table.port.posts[0].reply.buttons)
     assert table.clock.next_due() is None
     assert (await table.say("alice", "quiz stop")).body == "No quiz is running in this channel."
 

@@ -203,7 +203,8 @@ async def test_a_game_started_on_one_process_is_answered_through_another(
     (reveal,) = cluster.reveals()
     assert "bob (+1000)" in reveal.fields[0].value and "carol (+1000)" in reveal.fields[0].value
     assert [handle.message_id for handle, _ in cluster.port.edits] == ["1"]
-    assert not cluster.port.posts[0].reply.buttons  # question 1, edited: buttons off
+    # question 1, edited: its buttons disabled
+    assert all(button.disabled for button in cluster.port.posts[0].reply.buttons)
 
     # Question 2 is driven by whichever process closed question 1; both play it out.
     await asyncio.gather(a.clock.advance(SECONDS), b.clock.advance(SECONDS))
@@ -340,7 +341,8 @@ async def test_a_stop_never_comes_before_a_late_question(cluster: Cluster) -> No
     # The stop waits for the late question before it reads and returns the scoreboard.
     assert log[-3:] == ["Question 2/3", "scoreboard read", "returned Quiz over — scoreboard"]
     late = cluster.port.posts[-1].reply
-    assert late.title == "Question 2/3" and not late.buttons  # edited closed at once
+    assert late.title == "Question 2/3"  # edited closed at once
+    assert late.buttons and all(button.disabled for button in late.buttons)
     assert a.clock.next_due() is None  # no timer for a stopped game
 
 

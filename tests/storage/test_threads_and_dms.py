@@ -120,7 +120,9 @@ async def test_a_quiz_stopped_in_its_thread_edits_its_question_there(bot: Bot) -
     stopped = await bot.say(THREAD, "quiz stop")
     assert stopped.title == "Quiz over — scoreboard"
     handle, closed = bot.port.edits[-1]
-    assert (handle.channel_id, handle.thread_id) == ("c1", "t77") and not closed.buttons
+    assert (handle.channel_id, handle.thread_id) == ("c1", "t77")
+    # The closed question keeps its answers, none of them pressable any more.
+    assert closed.buttons and all(button.disabled for button in closed.buttons)
 
 
 async def test_daily_posts_are_refused_in_a_thread(bot: Bot) -> None:

@@ -381,13 +381,15 @@ class _RunClock:
 
 
 class _SentMarks:
-    """Marks sent posts in batches: one UPDATE per ``size`` posts or ``delay`` seconds,
-    whichever comes first, so a fan-out of 20,000 posts is 100 statements, not 20,000.
+    """Marks sent posts in batches, one write at a time: the posts sent while a write is
+    under way go in the next one, so a fan-out of 20,000 posts is a few dozen statements and
+    writes never queue for the database (or SQLite's one write lock) behind each other.
 
-    Each write is a task of its own, so cancelling the send that filled a batch cannot roll
-    the batch's marks back; :meth:`close` waits for every write. A post sent but not yet
-    marked when the process dies is a claim like any other unfinished one: recovery asks the
-    platform before sending it again.
+    A first mark waits ``delay`` seconds for company; a batch reaching ``size`` makes its
+    sender wait for the write (back-pressure). Each write is a task of its own, so
+    cancelling the send that filled a batch cannot roll the batch's marks back; :meth:`close`
+    waits for every write. A post sent but not yet marked when the process dies is a claim
+    like any other unfinished one: recovery asks the platform before sending it again.
     """
 
     def __init__(
@@ -395,7 +397,7 @@ class _SentMarks:
         deliveries: DeliveryStore,
         worker: str,
         clock: _RunClock,
-        size: int = 200,
+        size: int = 500,
         delay: float = 0.05,
     ) -> None:
         self._deliveries = deliveries
@@ -405,31 +407,42 @@ class _SentMarks:
         self._delay = delay
         self._pending: list[Claim] = []
         self._timer: asyncio.TimerHandle | None = None
-        self._writes: set[asyncio.Task[None]] = set()
+        self._write: asyncio.Task[None] | None = None
 
     async def add(self, claim: Claim) -> None:
         self._pending.append(claim)
         if len(self._pending) >= self._size:
-            # The sender waits for its batch (back-pressure), but shielded: if the sender is
-            # cancelled, the write still completes.
-            if (write := self._start_write()) is not None:
+            # The sender waits until its mark is in a write (back-pressure), shielded: if it
+            # is cancelled, the write still completes.
+            while len(self._pending) >= self._size and (write := self._next_write()):
                 await asyncio.shield(write)
-        elif self._timer is None:
-            self._timer = asyncio.get_running_loop().call_later(self._delay, self._start_write)
+        elif self._timer is None and self._write is None:
+            self._timer = asyncio.get_running_loop().call_later(self._delay, self._next_write)
 
-    def _start_write(self) -> asyncio.Task[None] | None:
+    def _next_write(self) -> asyncio.Task[None] | None:
+        """The write under way, else a new one of everything pending (None: nothing to do)."""
+        if self._write is not None:
+            return self._write
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
-        batch, self._pending = self._pending, []
-        if not batch:
+        if not self._pending:
             return None
-        write = asyncio.create_task(self._write(batch))
-        self._writes.add(write)
-        write.add_done_callback(self._writes.discard)
-        return write
+        batch, self._pending = self._pending, []
+        self._write = asyncio.create_task(self._mark(batch))
+        self._write.add_done_callback(self._written)
+        return self._write
 
-    async def _write(self, batch: list[Claim]) -> None:
+    def _written(self, _write: asyncio.Task[None]) -> None:
+        self._write = None
+        # What was sent meanwhile: at once if it fills a batch, else after the same wait for
+        # company as a first mark (a fast write would otherwise be followed by many small).
+        if len(self._pending) >= self._size:
+            self._next_write()
+        elif self._pending:
+            self._timer = asyncio.get_running_loop().call_later(self._delay, self._next_write)
+
+    async def _mark(self, batch: list[Claim]) -> None:
         try:
             await self._deliveries.mark_sent_many(batch, self._worker, self._clock())
         except Exception:  # the rows stay claimed: recovery checks with the platform
@@ -438,9 +451,8 @@ class _SentMarks:
     async def close(self) -> None:
         """Mark whatever is left and wait for every write; called when the run ends, however
         it ends."""
-        self._start_write()
-        while self._writes:
-            await asyncio.gather(*self._writes, return_exceptions=True)
+        while (write := self._next_write()) is not None:
+            await asyncio.gather(write, return_exceptions=True)
 
 
 @dataclass(frozen=True)
