@@ -191,5 +191,8 @@ async def running_core(
                 preferences,
             )
         finally:
-            await quiz.close()
-            await preferences.close()
+            try:
+                await quiz.close()
+            finally:
+                # The listener's task and connection go whatever else failed.
+                await preferences.close()

@@ -6,6 +6,13 @@ holds one connection that LISTENs on :data:`CHANNEL` and evicts what a notificat
 While that connection is not there (start-up, a lost connection, the server down) a
 notification may be missed, so the cache is suspended (reads go to the database) and it is
 emptied when the connection is back.
+
+What it costs a deployment: one more server connection per process, held for the process's
+life and outside its pool (``database_pool_size`` does not count it). Many replicas without
+a pooler in front therefore need ``max_connections`` of at least replicas × (pool + 1). A
+pooler in transaction mode (pgbouncer's default) cannot carry LISTEN: notifications are
+tied to one server session, so the bot's URL must reach PostgreSQL directly or through a
+session-mode pool for the cache to stay correct across processes.
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ import contextlib
 import logging
 from typing import Any
 
-from bot.storage.database import Database
+from bot.storage.database import Database, masked_url
 from bot.storage.settings_cache import Change, PreferencesCache
 
 CHANNEL = "alliance_settings"
@@ -80,13 +87,17 @@ class SettingsListener:
             self._cache.evict(change)
 
     async def _run(self) -> None:
-        failures = 0
+        failures = 0  # attempts since the last connection that worked
         while True:
+            connects = self.connects
             try:
                 await self._listen()
-                failures = 0  # it was up and then lost: retry at once
             except Exception as error:  # whatever the driver raised: reconnect
+                if self.connects != connects:
+                    failures = 0  # it was up and then lost: report it, retry soon
                 self._report(error, failures)
+            else:
+                failures = 0
             finally:
                 self._cache.suspend()
             delays = self.retry_seconds
@@ -100,8 +111,16 @@ class SettingsListener:
         self._wake.set()
 
     def _report(self, error: BaseException, failures: int) -> None:
+        # The first failure in a row is worth a warning; the retries that follow are not.
+        # The URL is masked (the driver's own message names host and user, not passwords).
         level = logging.WARNING if failures == 0 else logging.DEBUG
-        log.log(level, "settings listener lost (%s); reading settings uncached", error)
+        reason = " ".join(str(error).split())[:300] or type(error).__name__
+        log.log(
+            level,
+            "settings listener on %s lost (%s); reading settings uncached",
+            masked_url(self._database.url),
+            reason,
+        )
 
     async def _listen(self) -> None:
         # A connection of the engine's (same URL, SSL and timeouts), taken out of its pool
