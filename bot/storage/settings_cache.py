@@ -12,6 +12,10 @@ What a write changes, in eviction terms (:func:`Change`):
 Race rule: every eviction bumps :attr:`PreferencesCache.generation`; a read remembers the
 generation before it goes to the database and stores its result only if it is unchanged,
 so a read that raced a write cannot store the old value after the write's eviction.
+
+Memory: about 650 bytes an entry with Discord-sized ids (measured with tracemalloc), so a
+full cache of :data:`DEFAULT_CACHE_ENTRIES` holds some 32 MiB; it fills only as that many
+distinct callers use the bot.
 """
 
 from __future__ import annotations

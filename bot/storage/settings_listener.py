@@ -28,7 +28,8 @@ from bot.storage.settings_cache import Change, PreferencesCache
 CHANNEL = "alliance_settings"
 ALL_USERS = "*"
 # A silently dropped connection (no FIN) raises no termination callback: a query on it
-# every few seconds finds it, so a missed notification is served at most this long.
+# every few seconds finds it (the query times out after as long again), so a missed
+# notification can be served for at most about twice this long.
 PING_SECONDS = 5.0
 RETRY_SECONDS = (0.2, 0.5, 1.0, 2.0, 5.0)
 
