@@ -36,15 +36,16 @@ class Flaky:
     seed: int
     ambiguous_share: float
     answered: Counter[Fate] = field(default_factory=Counter)
-    _seen: Counter[str] = field(default_factory=Counter)
+    # every path's fates, in the order its requests came
+    fates: dict[str, list[Fate]] = field(default_factory=dict)
 
     def matches(self, method: str, path: str) -> bool:
         return method == self.method and self.pattern.fullmatch(path) is not None
 
     def fate(self, path: str) -> Fate:
         """The answer to the next request to ``path`` (counted)."""
-        attempt = self._seen[path]
-        self._seen[path] += 1
+        seen = self.fates.setdefault(path, [])
+        attempt = len(seen)
         draw = random.Random(f"{self.seed}:{self.method} {path}:{attempt}")
         roll = draw.random()
         if roll < self.share_429:
@@ -53,5 +54,6 @@ class Flaky:
             fate = Fate.FAIL_AFTER if draw.random() < self.ambiguous_share else Fate.FAIL
         else:
             fate = Fate.ANSWER
+        seen.append(fate)
         self.answered[fate] += 1
         return fate

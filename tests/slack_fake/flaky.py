@@ -34,12 +34,13 @@ class FlakyMethod:
     seed: int
     ambiguous_share: float
     answered: Counter[Fate] = field(default_factory=Counter)
-    _seen: Counter[str] = field(default_factory=Counter)
+    # every channel's fates, in the order its calls came
+    fates: dict[str, list[Fate]] = field(default_factory=dict)
 
     def fate(self, channel: str) -> Fate:
         """The answer to the next call for ``channel`` (counted)."""
-        attempt = self._seen[channel]
-        self._seen[channel] += 1
+        seen = self.fates.setdefault(channel, [])
+        attempt = len(seen)
         draw = random.Random(f"{self.seed}:{self.method}:{channel}:{attempt}")
         roll = draw.random()
         if roll < self.share_429:
@@ -48,5 +49,6 @@ class FlakyMethod:
             fate = Fate.FAIL_AFTER if draw.random() < self.ambiguous_share else Fate.FAIL
         else:
             fate = Fate.ANSWER
+        seen.append(fate)
         self.answered[fate] += 1
         return fate
