@@ -27,6 +27,7 @@ from bot.core.settings import DIRECT_TENANT, StoredPreferences, TenantSettings, 
 from bot.storage.database import Database
 from bot.storage.settings_cache import DEFAULT_CACHE_ENTRIES, Change, PreferencesCache
 from bot.storage.settings_listener import CHANNEL, SettingsListener, payload
+from bot.storage.settings_users import MAX_KNOWN_USERS
 from bot.storage.tables import TenantSettingsRow, UserSettingsRow
 
 
@@ -90,10 +91,15 @@ class SettingsRepository:
     started, or lost) every read goes to the database.
     """
 
-    def __init__(self, database: Database, cache_entries: int = DEFAULT_CACHE_ENTRIES) -> None:
+    def __init__(
+        self,
+        database: Database,
+        cache_entries: int = DEFAULT_CACHE_ENTRIES,
+        max_known_users: int = MAX_KNOWN_USERS,
+    ) -> None:
         self._db = database
         shared = database.dialect == "postgresql"
-        self.cache = PreferencesCache(cache_entries, usable=not shared)
+        self.cache = PreferencesCache(cache_entries, not shared, max_known_users)
         self._listener = SettingsListener(database, self.cache) if shared else None
         # Every command reads the tenant's row and the user's rows here and in DMs: one
         # statement built once (building one costs more than running it; each trip to the

@@ -280,8 +280,7 @@ async def test_a_write_that_lands_while_the_set_loads_is_not_lost(
 async def test_past_its_bound_the_set_is_dropped_and_reads_go_per_user(
     sqlite_database: Database,
 ) -> None:
-    store = SettingsRepository(sqlite_database)
-    store.cache.users.max_keys = 2  # as MAX_KNOWN_USERS, small enough to reach here
+    store = SettingsRepository(sqlite_database, max_known_users=2)  # small enough to reach
     for user in ["u1", "u2"]:
         await store.save_user_settings(UserSettings("test", "g1", user, None, "UTC"), NOW)
     await store.preferences("test", "g1", "u9")
@@ -292,6 +291,14 @@ async def test_past_its_bound_the_set_is_dropped_and_reads_go_per_user(
         assert (await store.preferences("test", "g1", "u8")).user.is_empty
         assert (await store.preferences("test", "g1", "u3")).direct.timezone == "UTC"
     assert len(statements) == 2  # one per caller, no load of the set again
+    assert store.cache.users_with_rows("test") is None
+
+    # Loaded again (as after a reconnect): three rows are past the bound as well.
+    store.cache.clear()
+    with counted_statements(sqlite_database) as statements:
+        assert (await store.preferences("test", "g1", "u8")).user.is_empty
+        assert (await store.preferences("test", "g1", "u7")).user.is_empty
+    assert len(statements) == 3  # the load, then one read per caller
     assert store.cache.users_with_rows("test") is None
 
 
