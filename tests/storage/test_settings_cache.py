@@ -277,6 +277,31 @@ async def test_a_write_that_lands_while_the_set_loads_is_not_lost(
     assert statements == []
 
 
+async def test_a_tenant_read_overtaken_by_a_tenant_write_is_not_cached(
+    sqlite_database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = SettingsRepository(sqlite_database)
+    await store.preferences("test", "g2", "u9")  # the set is loaded; g1's row is not read
+    read_done, go_on = asyncio.Event(), asyncio.Event()
+    reading = sqlite_database.reading
+
+    @asynccontextmanager
+    async def held_read() -> AsyncIterator[AsyncConnection]:
+        async with reading() as connection:
+            yield connection
+        read_done.set()  # g1's row is read (none yet), not stored yet
+        await go_on.wait()
+
+    monkeypatch.setattr(sqlite_database, "reading", held_read)
+    racing = asyncio.create_task(store.preferences("test", "g1", "u1"))
+    await read_done.wait()
+    monkeypatch.undo()
+    await store.save_tenant_settings(TenantSettings("test", "g1", None, "Europe/Paris"), "a", NOW)
+    go_on.set()
+    assert (await racing).tenant.timezone is None  # what it read, before the write
+    assert (await store.preferences("test", "g1", "u2")).tenant.timezone == "Europe/Paris"
+
+
 async def test_past_its_bound_the_set_is_dropped_and_reads_go_per_user(
     sqlite_database: Database,
 ) -> None:
