@@ -21,7 +21,8 @@ same rule guards the other two things kept here:
 
 Memory: about 650 bytes an entry with Discord-sized ids (measured with tracemalloc), so a
 full cache of :data:`DEFAULT_CACHE_ENTRIES` holds some 32 MiB; it fills only as that many
-distinct callers use the bot.
+distinct callers use the bot. A tenant's own entry is about 310 bytes (bounded by the same
+number of tenants), the set of users with rows about 110 bytes a user with a row.
 """
 
 from __future__ import annotations
