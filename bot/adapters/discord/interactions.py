@@ -16,9 +16,9 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.adapters.discord.components import view_for
 from bot.adapters.discord.contexts import interaction_context, message_context
-from bot.adapters.discord.rendering import ACKNOWLEDGED_EMOJI, embed_json
+from bot.adapters.discord.prebuilt import RenderedReplies
+from bot.adapters.discord.rendering import ACKNOWLEDGED_EMOJI
 from bot.adapters.discord.tree import command_form
 from bot.app import Core
 from bot.core.commands import CommandSpec
@@ -48,6 +48,10 @@ class InteractionHandler:
         self._runtime = runtime
         # The core's texts name admin commands as typed here: under /alliance-admin.
         self._form = command_form(core.router.specs())
+        # The core keeps its busiest replies (facts): each is rendered on its first send only.
+        self._rendered = RenderedReplies()
+        # Read-only: discord.py merges it with the client's into a new object.
+        self._no_mentions = discord.AllowedMentions.none()
 
     # -- building blocks ------------------------------------------------------------------
 
@@ -55,11 +59,12 @@ class InteractionHandler:
         return self._core.router.language(context)
 
     def _message(self, reply: Reply, lang: Lang, *, with_view: bool = True) -> dict[str, Any]:
+        rendered = self._rendered.rendered(reply, lang)
         message: dict[str, Any] = {
-            "embed": discord.Embed.from_dict(embed_json(reply, lang)),
-            "allowed_mentions": discord.AllowedMentions.none(),
+            "embed": rendered.embed_object(),
+            "allowed_mentions": self._no_mentions,
         }
-        view = view_for(reply.buttons)
+        view = rendered.view()
         if view is not None:
             message["view"] = view
         elif not with_view:
