@@ -20,6 +20,7 @@ from bot.core.dates import parse_month_day
 from bot.core.fact_files import FactDataError
 from bot.core.i18n import LANGUAGES
 from bot.core.topics import TOPICS
+from bot.log_redaction import redact_handlers
 
 log = logging.getLogger("bot")
 
@@ -281,6 +282,7 @@ def _needing_database(
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``alliance-bot`` and ``python -m bot``."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    redact_handlers(logging.getLogger())
     args = _parser().parse_args(argv)
     try:
         if args.command == "facts":

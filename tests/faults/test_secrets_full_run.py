@@ -21,7 +21,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import aiohttp
 import pytest
@@ -274,3 +274,10 @@ async def test_a_full_run_on_both_platforms_logs_its_errors_and_no_secret(
     }.items():
         leaked = sorted(part for part in slices(secret) if part in text)
         assert not leaked, f"{name} is in the log: {leaked[:3]}"
+    # Nor the short-lived credentials the libraries log at DEBUG: the interaction's token
+    # (gateway event, callback URL) and the slash command's response_url (a forged request's
+    # body, a Socket Mode envelope).
+    assert record.token not in text
+    response_url = slack_fake.response_url("today")
+    assert response_url not in text and quote(response_url, safe="") not in text
+    assert "<redacted>" in text  # they were there, masked
