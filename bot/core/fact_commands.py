@@ -207,6 +207,7 @@ class FactCommands:
             sources=sources_of([fact]),
             buttons=(button,),
             footer=f"{t('field_id', lang)}: {fact.id}",
+            lang=lang,
         )
 
     # -- today / on --------------------------------------------------------------------
