@@ -87,10 +87,10 @@ class SettingsRepository:
     :meth:`preferences`, read by every command, is cached (:mod:`bot.storage.settings_cache`)
     and evicted by every write. Most callers never saved a setting: for a user outside the
     platform's set of users with rows (:mod:`bot.storage.settings_users`) it is the tenant's
-    cached row and nothing else, with no statement. A SQLite file has one process, so this process's writes are
-    all there are. On PostgreSQL each write also notifies every process of the change, and
-    the cache serves only while :meth:`start`'s listener is connected; without it (never
-    started, or lost) every read goes to the database.
+    cached row and nothing else, with no statement. A SQLite file has one process, so this
+    process's writes are all there are. On PostgreSQL each write also notifies every process
+    of the change, and the cache serves only while :meth:`start`'s listener is connected;
+    without it (never started, or lost) every read goes to the database.
     """
 
     def __init__(
