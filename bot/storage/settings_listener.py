@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from typing import Any
 
@@ -26,7 +27,6 @@ from bot.storage.database import Database, masked_url
 from bot.storage.settings_cache import Change, PreferencesCache
 
 CHANNEL = "alliance_settings"
-ALL_USERS = "*"
 # A silently dropped connection (no FIN) raises no termination callback: a query on it
 # every few seconds finds it (the query times out after as long again), so a missed
 # notification can be served for at most about twice this long.
@@ -37,18 +37,25 @@ log = logging.getLogger(__name__)
 
 
 def payload(change: Change) -> str:
-    """``platform<TAB>tenant<TAB>user`` (``*`` for a tenant's settings)."""
-    user = ALL_USERS if change.user is None else change.user
-    return f"{change.platform}\t{change.tenant}\t{user}"
+    """``["platform", "tenant", "user"]`` in JSON (``null`` for a tenant's settings): any
+    string a platform gives as an id, ``*`` and tabs included, reads back as it was."""
+    return json.dumps([change.platform, change.tenant, change.user])
 
 
 def parse_payload(text: str) -> Change | None:
     """The change a payload names, or None when it cannot be read."""
-    parts = text.split("\t")
-    if len(parts) != 3:
+    try:
+        parts = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(parts, list) or len(parts) != 3:
         return None
     platform, tenant, user = parts
-    return Change(platform, tenant, None if user == ALL_USERS else user)
+    if not isinstance(platform, str) or not isinstance(tenant, str):
+        return None
+    if user is not None and not isinstance(user, str):
+        return None
+    return Change(platform, tenant, user)
 
 
 class SettingsListener:

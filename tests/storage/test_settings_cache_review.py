@@ -1,0 +1,51 @@
+"""Review of the settings cache: cases the first tests left out, on real PostgreSQL (two
+Database + SettingsRepository pairs as two replicas)."""
+
+from __future__ import annotations
+
+from bot.core.settings import DIRECT_TENANT, UserSettings
+from bot.storage.settings_listener import parse_payload, payload
+from bot.storage.settings_cache import Change
+from tests.storage.test_settings_replicas import NOW, Replica, eventually, replicas
+
+__all__ = ["replicas"]  # the fixture, shared with the replica tests
+
+
+async def test_a_user_whose_id_is_a_star_is_not_read_as_a_tenant_change(
+    replicas: tuple[Replica, Replica],
+) -> None:
+    # A shell user's id is their name (":user *"): the payload's "every user" marker must
+    # not swallow it, or the other replica neither evicts nor learns the user has a row.
+    a, b = replicas
+    assert await b.zone("g1", "someone") is None  # B loads the set of users with rows
+    assert b.users_with_rows() == set()
+    heard = b.listener.notifications
+    await a.settings.save_user_settings(UserSettings("discord", "g1", "*", None, "Asia/Tokyo"), NOW)
+    await eventually(lambda: b.listener.notifications > heard, "B hearing A's write")
+    assert await b.zone("g1", "*") == "Asia/Tokyo"
+
+
+async def test_a_dm_row_of_a_star_user_reaches_its_cached_server_reads(
+    replicas: tuple[Replica, Replica],
+) -> None:
+    a, b = replicas
+    await a.settings.save_user_settings(UserSettings("discord", "g1", "*", None, "UTC"), NOW)
+    await eventually(lambda: b.listener.notifications >= 1, "B hearing the set-up write")
+    assert (await b.settings.preferences("discord", "g1", "*")).direct.timezone is None
+    heard = b.listener.notifications
+    await a.settings.save_user_settings(
+        UserSettings("discord", DIRECT_TENANT, "*", None, "America/Lima"), NOW
+    )
+    await eventually(lambda: b.listener.notifications > heard, "B hearing A's write")
+    read = await b.settings.preferences("discord", "g1", "*")
+    assert read.direct.timezone == "America/Lima"
+
+
+def test_every_change_survives_its_payload() -> None:
+    for change in (
+        Change("discord", "g1", None),
+        Change("discord", "g1", "*"),
+        Change("shell", DIRECT_TENANT, "a\tb"),
+        Change("shell", "x\ty", None),
+    ):
+        assert parse_payload(payload(change)) == change
