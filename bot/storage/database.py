@@ -30,6 +30,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 _REVISION_LINE = re.compile(r'^(revision|down_revision) = (None|"[^"]*")$', re.MULTILINE)
 MIGRATION_LOCK = 1941_0622  # any constant shared by every process of the bot
 DEFAULT_CONNECT_TIMEOUT_SECONDS = 5.0
+_SECRET_QUERY_KEYS = frozenset({"password", "sslpassword"})
 
 log = logging.getLogger(__name__)
 
@@ -44,9 +45,13 @@ class DatabaseUnavailable(Exception):
 def masked_url(url: str) -> str:
     """``url`` with its password replaced by ``***``, safe to print and log."""
     try:
-        return make_url(url).render_as_string(hide_password=True)
+        parsed = make_url(url)
     except SQLAlchemyError:
         return "(an unreadable URL)"
+    # The driver also takes a password from the query (``?password=``, libpq's spelling).
+    secret = {key: "***" for key in parsed.query if key.lower() in _SECRET_QUERY_KEYS}
+    rendered = parsed.update_query_dict(secret).render_as_string(hide_password=True)
+    return rendered.replace("%2A%2A%2A", "***")
 
 
 def _connect_args(url: URL, timeout: float) -> dict[str, Any]:
