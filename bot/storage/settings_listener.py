@@ -46,7 +46,7 @@ def parse_payload(text: str) -> Change | None:
     """The change a payload names, or None when it cannot be read."""
     try:
         parts = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested past the parser's depth
         return None
     if not isinstance(parts, list) or len(parts) != 3:
         return None

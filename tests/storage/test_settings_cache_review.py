@@ -6,12 +6,13 @@ from __future__ import annotations
 import logging
 
 import pytest
+from sqlalchemy import text as text_clause
 
 from bot.core.settings import DIRECT_TENANT, UserSettings
 from bot.storage.database import Database
 from bot.storage.settings import SettingsRepository
 from bot.storage.settings_cache import Change
-from bot.storage.settings_listener import parse_payload, payload
+from bot.storage.settings_listener import CHANNEL, parse_payload, payload
 from tests.storage.test_settings_replicas import (
     NOW,
     Replica,
@@ -83,3 +84,25 @@ async def test_a_listener_that_cannot_connect_logs_no_password_given_in_the_quer
         await database.close()
     assert "s3cret-Pw" not in caplog.text
     assert "password=***" in caplog.text
+
+
+@pytest.mark.parametrize("text", ["[" * 5000, "[1, 2, 3]", "discord\tg1\tu1", "null"])
+async def test_an_unreadable_notification_empties_the_cache(
+    replicas: tuple[Replica, Replica], text: str
+) -> None:
+    # Whoever can reach the database can notify the channel: what cannot be read (nested
+    # too deep for the parser, an old version's format) must empty the cache, not raise
+    # in the driver's callback and leave every cached read in place.
+    a, b = replicas
+    await a.settings.save_user_settings(UserSettings("discord", "g1", "u1", None, "UTC"), NOW)
+    await eventually(lambda: b.listener.notifications >= 1, "B hearing the set-up write")
+    assert await b.zone("g1", "u1") == "UTC"
+    assert len(b.settings.cache) == 1
+    heard = b.listener.notifications
+    async with a.database.engine.connect() as connection:
+        await connection.execute(
+            text_clause("SELECT pg_notify(:channel, :text)"), {"channel": CHANNEL, "text": text}
+        )
+        await connection.commit()
+    await eventually(lambda: b.listener.notifications > heard, "B hearing the notification")
+    assert len(b.settings.cache) == 0
