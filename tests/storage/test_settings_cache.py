@@ -127,6 +127,8 @@ async def test_the_lru_bound_holds_and_drops_the_least_recently_read(
     sqlite_database: Database,
 ) -> None:
     store = SettingsRepository(sqlite_database, cache_entries=3)
+    for user in ["u1", "u2", "u3", "u4"]:  # users with a row: the per-user LRU serves them
+        await store.save_user_settings(UserSettings("test", "g1", user, None, "UTC"), NOW)
     for user in ["u1", "u2", "u3"]:
         await store.preferences("test", "g1", user)
     await store.preferences("test", "g1", "u1")  # u1 read again: u2 is now the oldest
@@ -146,6 +148,7 @@ async def test_a_read_overtaken_by_a_write_is_not_cached(
 ) -> None:
     store = SettingsRepository(sqlite_database)
     await store.save_user_settings(UserSettings("test", "g1", "u1", None, "Europe/Paris"), NOW)
+    await store.preferences("test", "g1", "u2")  # loads the users with rows: u1 is one
     read_done, go_on = asyncio.Event(), asyncio.Event()
     reading = sqlite_database.reading
 
@@ -211,12 +214,117 @@ async def bot(tmp_path: Path) -> AsyncIterator[Bot]:
 
 
 async def test_a_cached_command_runs_no_sql_statement(bot: Bot) -> None:
-    await bot.say(CHANNEL, "fact")  # reads the caller's settings, and caches them
+    carol = UserSettings("test", "g1", "id-carol", None, "Asia/Tokyo")
+    await bot.core.preferences.save_user_settings(carol, NOW)  # carol has a row
+    await bot.say(CHANNEL, "fact")  # reads the users with rows and the server's row
     with counted_statements(bot.core.database) as statements:
         await bot.say(CHANNEL, "fact")
         assert statements == []
-        await bot.say(CHANNEL, "fact", name="bob")  # another caller: not cached yet
+        await bot.say(CHANNEL, "fact", name="bob")  # no row either: nothing to read
+        assert statements == []
+        await bot.say(CHANNEL, "fact", name="carol")  # a row: her own read, then cached
         assert len(statements) == 1
+        await bot.say(CHANNEL, "fact", name="carol")
+        assert len(statements) == 1
+
+
+async def test_a_new_caller_without_a_row_runs_no_statement_until_they_save_one(
+    bot: Bot,
+) -> None:
+    await bot.say(CHANNEL, "fact")  # the first read of the server: the set and its row
+    for member in range(20):  # every command from a new member, as a popular bot sees
+        with counted_statements(bot.core.database) as statements:
+            await bot.say(CHANNEL, "fact", name=f"member{member}")
+        assert statements == [], f"member{member} ran {statements}"
+    assert await bot.zone_of("member3") == "auto (now UTC)"
+    await bot.say(CHANNEL, "settings timezone Asia/Tokyo", name="member3")
+    assert await bot.zone_of("member3") == "Asia/Tokyo (your setting)"
+    # A zone saved in a DM is a DM row: it follows the user into the server.
+    await bot.say(DM, "settings timezone America/Lima", name="member4")
+    assert await bot.zone_of("member4") == "auto (now America/Lima)"
+    # The server's zone reaches the callers without a row too.
+    await bot.say(CHANNEL, "server-settings timezone Europe/Paris", name="admin", admin=True)
+    assert await bot.zone_of("member5") == "auto (now Europe/Paris)"
+    assert await bot.zone_of("member3") == "Asia/Tokyo (your setting)"
+
+
+async def test_a_write_that_lands_while_the_set_loads_is_not_lost(
+    sqlite_database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = SettingsRepository(sqlite_database)
+    loaded, go_on = asyncio.Event(), asyncio.Event()
+    reading = sqlite_database.reading
+
+    @asynccontextmanager
+    async def held_load() -> AsyncIterator[AsyncConnection]:
+        async with reading() as connection:
+            yield connection
+        loaded.set()  # the set of users with rows is read (u1 not in it), not kept yet
+        await go_on.wait()
+
+    monkeypatch.setattr(sqlite_database, "reading", held_load)
+    first = asyncio.create_task(store.preferences("test", "g1", "u9"))
+    await loaded.wait()
+    monkeypatch.undo()
+    await store.save_user_settings(UserSettings("test", "g1", "u1", None, "Asia/Tokyo"), NOW)
+    go_on.set()
+    assert (await first).user.is_empty
+    assert (await store.preferences("test", "g1", "u1")).user.timezone == "Asia/Tokyo"
+    # The set loaded again, after the write, knows u1; u9 still takes the fast path.
+    with counted_statements(sqlite_database) as statements:
+        assert (await store.preferences("test", "g1", "u9")).user.is_empty
+        assert (await store.preferences("test", "g1", "u1")).user.timezone == "Asia/Tokyo"
+    assert statements == []
+
+
+async def test_a_tenant_read_overtaken_by_a_tenant_write_is_not_cached(
+    sqlite_database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = SettingsRepository(sqlite_database)
+    await store.preferences("test", "g2", "u9")  # the set is loaded; g1's row is not read
+    read_done, go_on = asyncio.Event(), asyncio.Event()
+    reading = sqlite_database.reading
+
+    @asynccontextmanager
+    async def held_read() -> AsyncIterator[AsyncConnection]:
+        async with reading() as connection:
+            yield connection
+        read_done.set()  # g1's row is read (none yet), not stored yet
+        await go_on.wait()
+
+    monkeypatch.setattr(sqlite_database, "reading", held_read)
+    racing = asyncio.create_task(store.preferences("test", "g1", "u1"))
+    await read_done.wait()
+    monkeypatch.undo()
+    await store.save_tenant_settings(TenantSettings("test", "g1", None, "Europe/Paris"), "a", NOW)
+    go_on.set()
+    assert (await racing).tenant.timezone is None  # what it read, before the write
+    assert (await store.preferences("test", "g1", "u2")).tenant.timezone == "Europe/Paris"
+
+
+async def test_past_its_bound_the_set_is_dropped_and_reads_go_per_user(
+    sqlite_database: Database,
+) -> None:
+    store = SettingsRepository(sqlite_database, max_known_users=2)  # small enough to reach
+    for user in ["u1", "u2"]:
+        await store.save_user_settings(UserSettings("test", "g1", user, None, "UTC"), NOW)
+    await store.preferences("test", "g1", "u9")
+    assert store.cache.users_with_rows("test") == {"u1", "u2"}
+    await store.save_user_settings(UserSettings("test", DIRECT_TENANT, "u3", None, "UTC"), NOW)
+    assert store.cache.users_with_rows("test") is None  # a third: over the bound
+    with counted_statements(sqlite_database) as statements:
+        assert (await store.preferences("test", "g1", "u8")).user.is_empty
+        assert (await store.preferences("test", "g1", "u3")).direct.timezone == "UTC"
+    assert len(statements) == 2  # one per caller, no load of the set again
+    assert store.cache.users_with_rows("test") is None
+
+    # Loaded again (as after a reconnect): three rows are past the bound as well.
+    store.cache.clear()
+    with counted_statements(sqlite_database) as statements:
+        assert (await store.preferences("test", "g1", "u8")).user.is_empty
+        assert (await store.preferences("test", "g1", "u7")).user.is_empty
+    assert len(statements) == 3  # the load, then one read per caller
+    assert store.cache.users_with_rows("test") is None
 
 
 async def test_a_change_through_the_commands_is_seen_by_the_next_command(bot: Bot) -> None:

@@ -8,13 +8,14 @@ import asyncio
 import logging
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import event, text
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.app import running_core
 from bot.config import Settings
@@ -79,10 +80,24 @@ class Replica:
         return zone
 
     async def uncached_zone(self, tenant: str, user: str) -> str | None:
+        """The zone, asserting one read of the database for it (besides a load of the set
+        of users with rows, which the first read after a start or a reconnect makes)."""
         with counted_statements(self.database) as statements:
             zone = await self.zone(tenant, user)
-        assert len(statements) == 1, "expected a read of the database"
+        reads = [statement for statement in statements if not is_users_load(statement)]
+        assert len(reads) == 1, f"expected a read of the database, ran {statements}"
         return zone
+
+    def users_with_rows(self) -> set[str] | None:
+        return self.settings.cache.users_with_rows("discord")
+
+
+def is_users_load(statement: str) -> bool:
+    return "DISTINCT user_settings.user_id" in statement
+
+
+def is_per_user_read(statement: str) -> bool:
+    return "UNION ALL" in statement
 
 
 @pytest.fixture
@@ -192,6 +207,84 @@ async def test_a_replica_without_its_listener_reads_uncached_and_recovers(
     await save_user(a, "g1", "u1", "Asia/Seoul")
     await eventually(lambda: b.listener.notifications > heard, "B hearing A's write")
     assert await b.zone("g1", "u1") == "Asia/Seoul"
+
+
+@pytest.mark.parametrize("tenant", ["g1", DIRECT_TENANT], ids=["server row", "dm row"])
+async def test_a_user_without_a_row_served_from_the_set_sees_a_row_saved_elsewhere(
+    replicas: tuple[Replica, Replica], tenant: str
+) -> None:
+    a, b = replicas
+    assert await b.uncached_zone("g1", "x") is None  # loads the set, reads the server's row
+    assert b.users_with_rows() == set()
+    assert await b.cached_zone("g1", "x") is None  # x has no row: no statement
+    assert await b.cached_zone("g1", "y") is None  # nor has any other new caller
+    heard = b.listener.notifications
+
+    await save_user(a, tenant, "x", "Asia/Tokyo")
+    await eventually(lambda: b.listener.notifications > heard, "B hearing A's write")
+    assert b.users_with_rows() == {"x"}
+    with counted_statements(b.database) as statements:
+        assert await b.zone("g1", "x") == "Asia/Tokyo"
+    assert len(statements) == 1 and is_per_user_read(statements[0])
+    assert await b.cached_zone("g1", "y") is None  # the others still take the fast path
+
+
+async def test_without_its_listener_a_replica_takes_no_fast_path_and_reloads_the_set(
+    replicas: tuple[Replica, Replica],
+) -> None:
+    a, b = replicas
+    b.listener.retry_seconds = (3600.0,)  # no reconnect until the test asks for one
+    assert await b.uncached_zone("g1", "x") is None
+    assert await b.cached_zone("g1", "x") is None  # the fast path
+    pid = b.listener.server_pid
+    async with a.database.engine.connect() as connection:
+        await connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    await eventually(lambda: b.listener.server_pid is None, "B noticing its listener is gone")
+
+    # A's notifications may be missed now: no set, every read its own statement.
+    assert b.users_with_rows() is None
+    for _ in range(2):
+        with counted_statements(b.database) as statements:
+            assert await b.zone("g1", "x") is None
+        assert len(statements) == 1 and is_per_user_read(statements[0])
+    await save_user(a, DIRECT_TENANT, "x", "Asia/Tokyo")  # B cannot hear it
+    assert await b.uncached_zone("g1", "x") == "Asia/Tokyo"  # at once, from the database
+
+    b.listener.reconnect_now()
+    await eventually(lambda: b.listener.connects == 2, "B listening again")
+    with counted_statements(b.database) as statements:
+        assert await b.zone("g1", "x") == "Asia/Tokyo"
+    assert [is_users_load(statement) for statement in statements] == [True, False]
+    assert b.users_with_rows() == {"x"}  # reloaded, with the row written while deaf
+    assert await b.uncached_zone("g1", "y") is None  # the server's row, read again
+    assert await b.cached_zone("g1", "y") is None
+
+
+async def test_a_row_written_elsewhere_while_the_set_loads_is_not_lost(
+    replicas: tuple[Replica, Replica], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a, b = replicas
+    loaded, go_on = asyncio.Event(), asyncio.Event()
+    reading = b.database.reading
+
+    @asynccontextmanager
+    async def held_load() -> AsyncIterator[AsyncConnection]:
+        async with reading() as connection:
+            yield connection
+        loaded.set()  # B has read the users with rows (x not among them), not kept them
+        await go_on.wait()
+
+    monkeypatch.setattr(b.database, "reading", held_load)
+    first = asyncio.create_task(b.zone("g1", "z"))
+    await loaded.wait()
+    monkeypatch.undo()
+    heard = b.listener.notifications
+    await save_user(a, "g1", "x", "Asia/Tokyo")
+    await eventually(lambda: b.listener.notifications > heard, "B hearing A's write")
+    go_on.set()
+    assert await first is None
+    assert await b.zone("g1", "x") == "Asia/Tokyo"
+    assert b.users_with_rows() == {"x"}
 
 
 async def test_the_listener_is_outside_the_pool_and_goes_with_close(

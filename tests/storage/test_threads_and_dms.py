@@ -237,8 +237,9 @@ async def test_resolving_a_callers_preferences_costs_a_bounded_number_of_queries
     finally:
         event.remove(engine, "before_cursor_execute", count)
     # help reads nothing itself: what is counted is the resolution alone. The first command
-    # reads the tenant and user rows in one, then the subscription; later ones find the
-    # rows cached, the user's zone too once it is theirs.
-    assert (without_zone, with_zone) == (2, 0)
-    assert chat == 2  # bob's tenant and user rows (not cached yet), and the running game
+    # loads the platform's users with settings rows (none yet) and reads the tenant's row,
+    # then the subscription; later ones find the rows cached, the user's zone too once it
+    # is theirs.
+    assert (without_zone, with_zone) == (3, 0)
+    assert chat == 1  # bob has no settings row: nothing to read but the running game
     assert fact == 0  # the rows are cached; the fact itself is in memory
