@@ -3,6 +3,7 @@ Database + SettingsRepository pairs as two replicas)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import pytest
@@ -19,6 +20,8 @@ from tests.storage.test_settings_replicas import (
     closed_port,
     eventually,
     replicas,
+    save_tenant,
+    save_user,
 )
 
 __all__ = ["replicas"]  # the fixture, shared with the replica tests
@@ -106,3 +109,43 @@ async def test_an_unreadable_notification_empties_the_cache(
         await connection.commit()
     await eventually(lambda: b.listener.notifications > heard, "B hearing the notification")
     assert len(b.settings.cache) == 0
+
+
+async def test_reads_racing_a_stream_of_writes_elsewhere_end_on_the_last_write(
+    replicas: tuple[Replica, Replica],
+) -> None:
+    # Fuzz: B reads without pause while A writes user, DM and tenant rows; once B has heard
+    # every write, whatever B serves (cached or not) is what A wrote last.
+    a, b = replicas
+    zones = ["UTC", "Asia/Tokyo", "Europe/Paris", "America/Lima", None]
+    done = asyncio.Event()
+
+    async def read_forever() -> None:
+        while not done.is_set():
+            await b.settings.preferences("discord", "g1", "u1")
+            await b.settings.preferences("discord", "g2", "u1")
+            await b.settings.preferences("discord", "g1", "u2")
+            await asyncio.sleep(0)  # a cache hit never suspends: let A's writes run
+
+    heard = b.listener.notifications
+    readers = [asyncio.create_task(read_forever()) for _ in range(3)]
+    writes = 0
+    try:
+        for round_ in range(40):
+            zone = zones[round_ % len(zones)]
+            await save_user(a, "g1", "u1", zone)
+            await save_user(a, DIRECT_TENANT, "u1", zones[(round_ + 1) % len(zones)])
+            await save_tenant(a, "g1", zones[(round_ + 2) % len(zones)])
+            writes += 3
+            await asyncio.sleep(0)
+        await eventually(lambda: b.listener.notifications >= heard + writes, "B hearing A")
+    finally:
+        done.set()
+        await asyncio.gather(*readers)
+    for _ in range(2):  # the second read is served from the cache when the first stored it
+        here = await b.settings.preferences("discord", "g1", "u1")
+        elsewhere = await b.settings.preferences("discord", "g2", "u1")
+        other = await b.settings.preferences("discord", "g1", "u2")
+        assert here.user.timezone == zones[39 % len(zones)]
+        assert here.direct.timezone == elsewhere.direct.timezone == zones[40 % len(zones)]
+        assert here.tenant.timezone == other.tenant.timezone == zones[41 % len(zones)]
