@@ -238,14 +238,14 @@ class SearchIndex:
             for negated, _, number, position in listed:
                 first = self._first_docs[number]
                 if position != _SHARED:
-                    document = first + position
+                    entry_doc = first + position
                 elif len(self._members[number]) == 1:
-                    document = first
+                    entry_doc = first
                 else:
-                    document = -1 - first
+                    entry_doc = -1 - first
                 self._entry_impacts.append(negated)
                 self._entry_classes.append(number)
-                self._entry_docs.append(document)
+                self._entry_docs.append(entry_doc)
             self._starts.append(len(self._entry_impacts))
         self._document_count = self._first_docs[-1]
         self._masks: dict[int, int] = {}
