@@ -6,7 +6,7 @@ title and people weighted above body text, and facts that match more of the quer
 terms always ahead of those that match fewer.
 
 A command shows the five best matches, so a query must not cost in proportion to the corpus.
-Two things keep it near flat:
+Three things keep it near flat:
 
 - Each term's postings are stored best impact first (the term's BM25 contribution to a
   document, computed when the index is built), so the threshold algorithm (Fagin, Lotem and
@@ -16,12 +16,14 @@ Two things keep it near flat:
 - Documents whose text is the same and whose keys differ (copies of a fact under new ids)
   score alike for every query that does not name a key, so they are indexed once, as one
   class: the terms all its members share at one weight, plus each member's own key terms.
-
-How many documents match at all (the command says so) is a union of postings, as long as
-the postings; so every term listed in at least one in 64 documents also has the set of
-documents it is in as a bitmask (an ``int``, one bit per document; at most 8 bytes per
-posting, half again what its postings take): the count is the bits of their union, plus the
-documents of the rarer terms that are not among them.
+- Every term listed in at least one in 64 documents also has the set of documents it is in
+  as a bitmask (an ``int``, one bit per document; at most 8 bytes per posting, half again
+  what its postings take; a rarer term's is built per query from its few postings). Added
+  up bit-sliced, the query's masks say which documents match how many of its terms: how
+  many match at all (the command says so), and the level ``limit`` documents reach, so the
+  threshold algorithm scores only documents of that level (the few above it first) and
+  bounds an unseen one by that many impacts, not by every list. Without it, a query of
+  three or four terms that few documents match in full read every list to its end.
 
 Postings and impacts live in flat arrays (a few bytes per posting, not a Python object
 each), so the index is small in memory and in the start-up cache, and quick to unpickle.
@@ -330,10 +332,11 @@ class SearchIndex:
         The term bitmasks say first how many documents match each number of the query's
         terms. Facts that match more terms rank first, so the ``limit`` best are at the
         highest level ``floor`` that ``limit`` documents reach: the few above it are scored
-        at once, and the threshold algorithm reads only entries of documents at ``floor``
-        or above, its bound the best ``floor`` impacts at its depth (an unseen document
-        matches ``floor`` terms, not all of them; without this it read every list to its end
-        whenever fewer than ``limit`` documents matched all the terms).
+        at once, and the threshold algorithm scores only documents at ``floor`` or above,
+        each list read from a cursor that passes over the others, its bound the best
+        ``floor`` impacts at the cursors (an unseen document matches ``floor`` terms, not all
+        of them; without this it read every list to its end whenever fewer than ``limit``
+        documents matched all the terms).
         """
         wanted = self._wanted(query)
         levels = self._levels(wanted)  # levels[j]: the documents matching over j terms
