@@ -270,19 +270,19 @@ class SearchIndex:
             bits[document >> 3] |= 1 << (document & 7)
         return int.from_bytes(bits, "little")
 
-    def _shared_impact(self, number: int, term: int) -> float | None:
-        start, end = self._class_starts[number], self._class_starts[number + 1]
-        at = bisect.bisect_left(self._class_terms, term, start, end)
-        if at < end and self._class_terms[at] == term:
-            return self._class_impacts[at]
-        return None
-
     def _ranks(self, number: int, wanted: Sequence[int], limit: int | None) -> list[_Rank]:
         """The ranks of a class's members for ``wanted`` (only the first ``limit`` when they
         all score alike), members matching nothing left out."""
         members = self._members[number]
         own_terms = self._own_terms.get(number)
-        shared = [self._shared_impact(number, term) for term in wanted]
+        # The class's shared impacts, looked up inline: the top-k asks this of every class it
+        # scores, and a call per term was most of its cost.
+        terms, impacts = self._class_terms, self._class_impacts
+        start, end = self._class_starts[number], self._class_starts[number + 1]
+        shared: list[float | None] = []
+        for term in wanted:
+            at = bisect.bisect_left(terms, term, start, end)
+            shared.append(impacts[at] if at < end and terms[at] == term else None)
         if own_terms is None or own_terms.isdisjoint(wanted):
             matched, score = 0, 0.0
             for impact in shared:  # in query order, as every score is summed
