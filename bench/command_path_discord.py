@@ -10,9 +10,11 @@ reply within :data:`ANSWER_PATIENCE_SECONDS`, or whose reply is private (an erro
 cooldown notice), is counted as unanswered.
 
 - The bot: ``python -m bot run`` with DISCORD_TOKEN, a config pointing ``[discord]`` at the
-  fake, a real SQLite file in a temporary data dir and the shipped corpus; the cooldowns are
-  the shipped defaults, so the load comes as a busy server's would: every command from a
-  different member, spread over :data:`CHANNELS` channels.
+  fake, a real SQLite file in a temporary data dir and the shipped corpus; the load comes as
+  a busy server's would: every command from a different member, spread over
+  :data:`CHANNELS` channels. The per-user cooldown is the shipped default (it never fires:
+  one command per member); the per-channel one is off, because a thousand commands a second
+  into one server's channels exceeds any channel limit, and the bare app has none.
 - The baseline: :mod:`bench.bare_discord_bot`.
 
 Rounds alternate (bot, bare, bot, bare …) on warm processes; each figure's best over each
@@ -128,6 +130,7 @@ def bot_argv(fake: FakeDiscord, folder: Path) -> list[str]:
     config = folder / "bench.toml"
     config.write_text(
         f'[bot]\ndata_dir = "{folder}"\n'
+        f"[limits]\nchannel_per_minute = 0\n"
         f'[discord]\napi_base_url = "{fake.api_base_url}"\ngateway_url = "{fake.gateway_url}"\n',
         encoding="utf-8",
     )

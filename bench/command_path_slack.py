@@ -7,12 +7,14 @@ at, for ``auth.test``, ``users.info`` and the commands' ``response_url``:
 
 - The bot: ``python -m bot run`` with SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET, a config in
   HTTP mode on a loopback port, a real SQLite file in a temporary data dir and the shipped
-  corpus. The cooldowns are the shipped defaults, so the load comes as a busy workspace's
-  would: :data:`CHANNELS` channels, and as many members as commands in a round, each
-  sending one command per round (the warm-up round has every member use the bot once, so
-  measured rounds see what a workspace whose members use the bot sees: ``users.info``
-  answered from the adapter's cache). ``--cold`` (this module alone) has every command
-  come from a member the bot has never seen instead, each costing a ``users.info``.
+  corpus. The per-user cooldown is the shipped default; the per-channel one is off (a
+  thousand commands a second exceeds any channel's limit, and the bare app has none). The
+  load comes as a busy workspace's would: :data:`CHANNELS` channels, and as many members as
+  commands in a round, each sending one command per round (the warm-up round has every
+  member use the bot once, so measured rounds see what a workspace whose members use the
+  bot sees: ``users.info`` answered from the adapter's cache). ``--cold`` (this module
+  alone) has every command come from a member the bot has never seen instead, each costing
+  a ``users.info``.
 - The baseline: :mod:`bench.bare_slack_app`, a bare slack-bolt ``AsyncApp`` on the same
   server stack (Bolt's aiohttp app, an aiohttp ``AppRunner`` without access log), acking
   every ``/alliance`` with a constant text.
@@ -132,6 +134,7 @@ def bot_argv(fake: FakeSlack, folder: Path, port: int) -> list[str]:
     config = folder / "bench.toml"
     config.write_text(
         f'[bot]\ndata_dir = "{folder}"\n'
+        f"[limits]\nchannel_per_minute = 0\n"
         f'[slack]\nenabled = true\nmode = "http"\nhost = "127.0.0.1"\nport = {port}\n'
         f'api_url = "{fake.api_url}"\n',
         encoding="utf-8",
