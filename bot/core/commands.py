@@ -241,6 +241,11 @@ def internal_error_reply(lang: Lang) -> Reply:
 
 def normalize_input(text: str) -> str:
     """NFKC, control and format characters dropped, whitespace collapsed."""
+    if text.isascii() and text.isprintable():
+        # Printable ASCII (what nearly every command line is) is its own NFKC form and
+        # holds no control, format or whitespace character but the space: only the spaces
+        # need collapsing. Twice per command (the adapter asks for the command first).
+        return " ".join(text.split())
     text = unicodedata.normalize("NFKC", text)
     text = "".join(
         " " if ch.isspace() else ch

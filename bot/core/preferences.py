@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.core.context import ChannelKey, CommandContext
@@ -105,11 +106,14 @@ class PreferenceResolver:
             or tenant.language
             or self.default_language
         )
-        user = replace(context.user, is_admin=False) if direct else context.user
-        resolved = replace(context, user=user)
+        # One copy of the context at most, and none when nothing changes (an undated command
+        # outside a DM): replace() builds and checks every field, on every command.
+        changes: dict[str, Any] = {}
+        if direct and context.user.is_admin:
+            changes["user"] = replace(context.user, is_admin=False)
         if zone:
-            resolved = replace(resolved, timezone=await self._zone(context, stored, tenant))
-        return Resolved(resolved, language)
+            changes["timezone"] = await self._zone(context, stored, tenant)
+        return Resolved(replace(context, **changes) if changes else context, language)
 
     async def _zone(
         self, context: CommandContext, stored: StoredPreferences, tenant: TenantSettings

@@ -35,7 +35,8 @@ from bot.adapters.slack.events import (
     context_for,
     message_where,
 )
-from bot.adapters.slack.rendering import SlackMessage, action_index, render
+from bot.adapters.slack.render_cache import RenderCache
+from bot.adapters.slack.rendering import SlackMessage, action_index
 from bot.adapters.slack.users import UserDirectory
 from bot.app import Core
 from bot.core.context import CommandContext
@@ -78,6 +79,7 @@ class SlackListeners:
         self._users = users
         self._now = now
         self._seen: OrderedDict[str, None] = OrderedDict()
+        self._rendered = RenderCache()
 
     def register(self, app: AsyncApp) -> None:
         app.command(COMMAND)(self.on_command)
@@ -97,24 +99,32 @@ class SlackListeners:
         text = str(body.get("text", ""))
         command = self._core.router.command_for_line(text)
         private = command is not None and command.private
-        work = asyncio.ensure_future(self._run_command(body, text))
-        if command is not None and not command.slow:
-            # A quick command is answered in the ack itself, if it is ready in time.
-            done, _ = await asyncio.wait({work}, timeout=self._quick_answer_seconds)
-            if done:
-                reply, lang = work.result()
-                message = render(reply, lang)
-                await ack(
-                    text=message.text,
-                    blocks=message.blocks,
-                    response_type=_response_type(reply, message, private),
-                )
-                return
-        # Slow (or late): ack at once, so Slack has its answer within 3 s; the reply follows
-        # through the response_url.
-        await ack()
-        reply, lang = await work
-        await _respond(respond, reply, lang, private=private)
+        if command is None or command.slow:
+            # Slow (or not a command): ack at once, so Slack has its answer within 3 s; the
+            # reply follows through the response_url.
+            work = asyncio.ensure_future(self._run_command(body, text))
+            await ack()
+            reply, lang = await work
+            await _respond(respond, reply, lang, self._rendered, private=private)
+            return
+        # A quick command runs here, inside the listener task Bolt already made for this
+        # request, and is answered in the ack itself; only if it is not ready in time does a
+        # timer ack it empty, and the reply then follows through the response_url. (A task
+        # of its own and asyncio.wait per command cost more than the rest of the listener.)
+        deadline = _AckDeadline(ack, self._quick_answer_seconds)
+        try:
+            reply, lang = await self._run_command(body, text)
+        finally:
+            deadline.cancel()
+        if not await deadline.passed():
+            message = self._rendered.render(reply, lang)
+            await ack(
+                text=message.text,
+                blocks=message.blocks,
+                response_type=_response_type(reply, message, private),
+            )
+            return
+        await _respond(respond, reply, lang, self._rendered, private=private)
 
     async def _run_command(self, body: Payload, text: str) -> tuple[Reply, Lang]:
         where = command_where(body)
@@ -137,11 +147,11 @@ class SlackListeners:
         value = action.get("value")
         if action_index(str(action.get("action_id", ""))) is None or not isinstance(value, str):
             ended = Reply(body=t("button_ended", self._lang(context)), ephemeral=True)
-            await _respond(respond, ended, self._lang(context))
+            await _respond(respond, ended, self._lang(context), self._rendered)
             return
         reply = await self._core.router.handle(context, value)
         await self._runtime.subscriptions_changed()
-        await _respond(respond, reply, self._lang(context), pressed=True)
+        await _respond(respond, reply, self._lang(context), self._rendered, pressed=True)
 
     async def on_message(self, body: Payload, event: Payload, request: AsyncBoltRequest) -> None:
         if event.get("subtype") or event.get("bot_id") or not event.get("user"):
@@ -155,7 +165,7 @@ class SlackListeners:
         reply = await self._core.router.handle_message(context, str(event.get("text", "")))
         if reply is None:
             return
-        message = render(reply, self._lang(context))
+        message = self._rendered.render(reply, self._lang(context))
         try:
             if reply.kind == "acknowledged" or message.ephemeral:
                 await self._client.chat_postEphemeral(
@@ -186,16 +196,49 @@ class SlackListeners:
         return True
 
 
+class _AckDeadline:
+    """Acks a quick command empty if its reply is not ready within ``seconds``.
+
+    A timer on the loop, not a task per command: it costs nothing unless it fires, which is
+    only when the command is late (a stalled database, a loaded machine).
+    """
+
+    def __init__(self, ack: AsyncAck, seconds: float) -> None:
+        self._ack = ack
+        self._acked: asyncio.Task[object] | None = None
+        self._timer = asyncio.get_running_loop().call_later(seconds, self._expire)
+
+    def _expire(self) -> None:
+        # Kept and awaited by passed(): the empty ack must be out before the response_url
+        # reply, and an error in it must not go unseen.
+        self._acked = asyncio.ensure_future(self._ack())
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+    async def passed(self) -> bool:
+        """Whether the deadline passed (the command was acked empty); waits for that ack."""
+        if self._acked is None:
+            return False
+        await self._acked
+        return True
+
+
 def _response_type(reply: Reply, message: SlackMessage, private: bool) -> str:
     hidden = private or message.ephemeral or reply.kind == "acknowledged"
     return "ephemeral" if hidden else "in_channel"
 
 
 async def _respond(
-    respond: AsyncRespond, reply: Reply, lang: Lang, pressed: bool = False, private: bool = False
+    respond: AsyncRespond,
+    reply: Reply,
+    lang: Lang,
+    rendered: RenderCache,
+    pressed: bool = False,
+    private: bool = False,
 ) -> None:
     """Send ``reply`` to the request's response_url."""
-    message = render(reply, lang)
+    message = rendered.render(reply, lang)
     response_type = _response_type(reply, message, private)
     arguments: dict[str, Any] = {"text": message.text, "blocks": message.blocks}
     if pressed and reply.replaces_original and response_type == "in_channel":

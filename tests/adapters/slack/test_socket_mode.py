@@ -46,6 +46,9 @@ async def test_a_slow_command_envelope_is_acked_empty_then_answered(
     fake_slack.add_user(FakeUser("U1", "alice"))
     async with running_slack_bot(fake_slack, tmp_path, sqlite_url, mode="socket") as bot:
         reply = await bot.socket_command("subscription")
+        # Bolt sends the ack when its 10 ms poll sees it, so the reply through the
+        # response_url may arrive first: wait for the ack before the bot is stopped.
+        await fake_slack.wait_until(lambda: bool(fake_slack.acks))
     assert [ack.payload for ack in fake_slack.acks] == [None]
     assert [name for name, _ in fake_slack.responses] == ["sock-1"]
     assert reply["text"]
