@@ -6,7 +6,7 @@ title and people weighted above body text, and facts that match more of the quer
 terms always ahead of those that match fewer.
 
 A command shows the five best matches, so a query must not cost in proportion to the corpus.
-Two things keep it near flat:
+Three things keep it near flat:
 
 - Each term's postings are stored best impact first (the term's BM25 contribution to a
   document, computed when the index is built), so the threshold algorithm (Fagin, Lotem and
@@ -16,12 +16,14 @@ Two things keep it near flat:
 - Documents whose text is the same and whose keys differ (copies of a fact under new ids)
   score alike for every query that does not name a key, so they are indexed once, as one
   class: the terms all its members share at one weight, plus each member's own key terms.
-
-How many documents match at all (the command says so) is a union of postings, as long as
-the postings; so every term listed in at least one in 64 documents also has the set of
-documents it is in as a bitmask (an ``int``, one bit per document; at most 8 bytes per
-posting, half again what its postings take): the count is the bits of their union, plus the
-documents of the rarer terms that are not among them.
+- Every term listed in at least one in 64 documents also has the set of documents it is in
+  as a bitmask (an ``int``, one bit per document; at most 8 bytes per posting, half again
+  what its postings take; a rarer term's is built per query from its few postings). Added
+  up bit-sliced, the query's masks say which documents match how many of its terms: how
+  many match at all (the command says so), and the level ``limit`` documents reach, so the
+  threshold algorithm scores only documents of that level (the few above it first) and
+  bounds an unseen one by that many impacts, not by every list. Without it, a query of
+  three or four terms that few documents match in full read every list to its end.
 
 Postings and impacts live in flat arrays (a few bytes per posting, not a Python object
 each), so the index is small in memory and in the start-up cache, and quick to unpickle.
@@ -230,13 +232,22 @@ class SearchIndex:
         self._starts = array("q", [0])
         self._entry_impacts = array("d")  # negated
         self._entry_classes = array("i")
-        self._entry_members = array("i")  # the member of an own term, or _SHARED
+        # The one document an entry is of (a member's own term, or a class of one), or else
+        # ``-1 - first``, its class's first document: read per entry where the top-k skips.
+        self._entry_docs = array("i")
         for listed in entries:
             listed.sort()
             for negated, _, number, position in listed:
+                first = self._first_docs[number]
+                if position != _SHARED:
+                    entry_doc = first + position
+                elif len(self._members[number]) == 1:
+                    entry_doc = first
+                else:
+                    entry_doc = -1 - first
                 self._entry_impacts.append(negated)
                 self._entry_classes.append(number)
-                self._entry_members.append(position)
+                self._entry_docs.append(entry_doc)
             self._starts.append(len(self._entry_impacts))
         self._document_count = self._first_docs[-1]
         self._masks: dict[int, int] = {}
@@ -248,12 +259,10 @@ class SearchIndex:
         """The numbers of the documents ``term`` is in (each once: a term is either shared by
         a class or some of its members' own)."""
         for entry in range(self._starts[term], self._starts[term + 1]):
-            first = self._first_docs[self._entry_classes[entry]]
-            member = self._entry_members[entry]
-            if member == _SHARED:
-                yield from range(first, self._first_docs[self._entry_classes[entry] + 1])
+            if (document := self._entry_docs[entry]) >= 0:
+                yield document
             else:
-                yield first + member
+                yield from range(-1 - document, self._first_docs[self._entry_classes[entry] + 1])
 
     def _mask(self, term: int) -> int:
         bits = bytearray((self._document_count + 7) // 8)
@@ -261,19 +270,19 @@ class SearchIndex:
             bits[document >> 3] |= 1 << (document & 7)
         return int.from_bytes(bits, "little")
 
-    def _shared_impact(self, number: int, term: int) -> float | None:
-        start, end = self._class_starts[number], self._class_starts[number + 1]
-        at = bisect.bisect_left(self._class_terms, term, start, end)
-        if at < end and self._class_terms[at] == term:
-            return self._class_impacts[at]
-        return None
-
     def _ranks(self, number: int, wanted: Sequence[int], limit: int | None) -> list[_Rank]:
         """The ranks of a class's members for ``wanted`` (only the first ``limit`` when they
         all score alike), members matching nothing left out."""
         members = self._members[number]
         own_terms = self._own_terms.get(number)
-        shared = [self._shared_impact(number, term) for term in wanted]
+        # The class's shared impacts, looked up inline: the top-k asks this of every class it
+        # scores, and a call per term was most of its cost.
+        terms, impacts = self._class_terms, self._class_impacts
+        start, end = self._class_starts[number], self._class_starts[number + 1]
+        shared: list[float | None] = []
+        for term in wanted:
+            at = bisect.bisect_left(terms, term, start, end)
+            shared.append(impacts[at] if at < end and terms[at] == term else None)
         if own_terms is None or own_terms.isdisjoint(wanted):
             matched, score = 0, 0.0
             for impact in shared:  # in query order, as every score is summed
@@ -318,59 +327,121 @@ class SearchIndex:
 
     def top(self, query: str, limit: int) -> Hits:
         """The first ``limit`` keys of :meth:`search` and the count of all matches, reading
-        each term's postings only as deep as the ranking needs."""
+        each term's postings only as deep as the ranking needs.
+
+        The term bitmasks say first how many documents match each number of the query's
+        terms. Facts that match more terms rank first, so the ``limit`` best are at the
+        highest level ``floor`` that ``limit`` documents reach: the few above it are scored
+        at once, and the threshold algorithm scores only documents at ``floor`` or above,
+        each list read from a cursor that passes over the others, its bound the best
+        ``floor`` impacts at the cursors (an unseen document matches ``floor`` terms, not all
+        of them; without this it read every list to its end whenever fewer than ``limit``
+        documents matched all the terms).
+        """
         wanted = self._wanted(query)
-        spans = [(self._starts[term], self._starts[term + 1]) for term in wanted]
+        levels = self._levels(wanted)  # levels[j]: the documents matching over j terms
+        total = levels[0].bit_count() if levels else 0
+        if limit <= 0 or not total:
+            return Hits((), total)
+        floor = len(levels)
+        while floor > 1 and levels[floor - 1].bit_count() < limit:
+            floor -= 1
         seen: set[int] = set()
         best: list[_Rank] = []  # the ``limit`` best ranks so far, smallest first
-        depth = 0
-        while limit > 0 and spans:
-            for start, end in spans:
-                if (
-                    start + depth < end
-                    and (number := self._entry_classes[start + depth]) not in seen
-                ):
-                    seen.add(number)
-                    for rank in self._ranks(number, wanted, limit):
-                        if len(best) < limit or rank < best[-1]:
-                            bisect.insort(best, rank)
-                            del best[limit:]
-            depth += 1
-            if self._settled(spans, depth, best, limit):
+
+        def score(number: int) -> None:
+            seen.add(number)
+            for rank in self._ranks(number, wanted, limit):
+                if len(best) < limit or rank < best[-1]:
+                    bisect.insort(best, rank)
+                    del best[limit:]
+
+        above = levels[floor] if floor < len(levels) else 0  # fewer than ``limit``
+        for document in _bits(above):
+            if (number := bisect.bisect_right(self._first_docs, document) - 1) not in seen:
+                score(number)
+        eligible = levels[floor - 1].to_bytes((self._document_count + 7) // 8, "little")
+        # Each list's cursor rests on its first entry of an unseen eligible document: every
+        # entry before it is of a class scored, or of documents that cannot make the top.
+        cursors = [[self._starts[term], self._starts[term + 1]] for term in wanted]
+        while True:
+            for cursor in cursors:
+                self._advance(cursor, seen, eligible)
+                if cursor[0] < cursor[1]:
+                    score(self._entry_classes[cursor[0]])
+            for cursor in cursors:
+                self._advance(cursor, seen, eligible)
+            if self._settled([(at, end) for at, end in cursors if at < end], best, limit, floor):
+                return Hits(tuple(key for _, _, key in best), total)
+
+    def _advance(self, cursor: list[int], seen: set[int], eligible: bytes) -> None:
+        """Move ``cursor`` (an entry and its list's end) to the list's next entry of an
+        unseen class with a document among the set bits of ``eligible``."""
+        documents, classes = self._entry_docs, self._entry_classes
+        at, end = cursor
+        while at < end:
+            if (document := documents[at]) >= 0:
+                if eligible[document >> 3] >> (document & 7) & 1 and classes[at] not in seen:
+                    break
+            elif classes[at] not in seen and any(
+                eligible[doc >> 3] >> (doc & 7) & 1
+                for doc in range(-1 - document, self._first_docs[classes[at] + 1])
+            ):
                 break
-        return Hits(tuple(key for _, _, key in best), self._count(wanted))
+            at += 1
+        cursor[0] = at
+
+    def _levels(self, wanted: Sequence[int]) -> list[int]:
+        """``levels[j]``: the bitmask of the documents that match more than ``j`` of the
+        terms (a bit-sliced count: ``len(wanted)`` masks, each added to every level)."""
+        levels: list[int] = []
+        for term in wanted:
+            mask = self._masks.get(term)
+            if mask is None:
+                mask = self._mask(term)  # a rare term: few postings to read
+            levels.append(0)
+            for level in range(len(levels) - 1, 0, -1):
+                levels[level] |= levels[level - 1] & mask
+            levels[0] |= mask
+        return levels
 
     def _sort_key(self, entry: int) -> str:
-        member = self._entry_members[entry]
-        return self._members[self._entry_classes[entry]][0 if member == _SHARED else member]
+        number, document = self._entry_classes[entry], self._entry_docs[entry]
+        return self._members[number][max(0, document - self._first_docs[number])]
 
     def _settled(
-        self, spans: Sequence[tuple[int, int]], depth: int, best: list[_Rank], limit: int
+        self, live: Sequence[tuple[int, int]], best: list[_Rank], limit: int, floor: int
     ) -> bool:
-        """Whether no class unseen after reading ``depth`` entries of each list can still
-        rank above ``best[-1]``.
+        """Whether no class unseen can still rank above ``best[-1]``, ``live`` the cursors
+        of the lists not read to their end.
 
-        An unseen class sits at ``depth`` or below in every list it is in, so a member matches
-        at most the lists not read to their end and scores at most their impacts at
-        ``depth`` (impacts are positive, and a float sum never shrinks when a term grows).
+        An unseen eligible class sits at a cursor or below in every list it is in, so a
+        member matches at most the live lists, and at most ``floor`` terms (every document
+        matching more was scored first), and scores at most the best of their impacts at the
+        cursors (impacts are positive, and a float sum never shrinks when a term grows).
         """
-        live = [(start + depth, end) for start, end in spans if start + depth < end]
         if not live:
             return True
         if len(best) < limit:
             return False
         worst_matched, worst_score, worst_key = -best[-1][0], -best[-1][1], best[-1][2]
-        if len(live) != worst_matched:
-            return len(live) < worst_matched
+        matched = min(len(live), floor)
+        if matched != worst_matched:
+            return matched < worst_matched
+        impacts = self._entry_impacts
+        if matched < len(live):
+            # Some ``matched`` of the lists: the greatest impacts bound any of them. Summed in
+            # another order than a score is, so only a clear margin settles it.
+            bound = sum(sorted((-impacts[at] for at, _ in live), reverse=True)[:matched])
+            return bound * (1 + 1e-9) < worst_score
         bound = 0.0
         for at, _ in live:
-            bound += -self._entry_impacts[at]
+            bound += -impacts[at]
         if bound != worst_score:
             return bound < worst_score
         # An exact tie. If one impact lower anywhere falls short, an unseen member can only
         # tie by having the current impact in every list, so it is in each list's current
         # run, after its sort key, and its key is above the greatest of them.
-        impacts = self._entry_impacts
         for lowered, (at, end) in enumerate(live):
             after = bisect.bisect_right(impacts, impacts[at], at, end)
             if after == end:
@@ -382,16 +453,10 @@ class SearchIndex:
                 return False
         return max(self._sort_key(at) for at, _ in live) > worst_key
 
-    def _count(self, wanted: Sequence[int]) -> int:
-        union = 0
-        rare: set[int] = set()
-        for term in wanted:
-            if (mask := self._masks.get(term)) is not None:
-                union |= mask
-            else:
-                rare.update(self._documents(term))
-        if not union:
-            return len(rare)
-        bits = union.to_bytes((self._document_count + 7) // 8, "little")
-        outside = sum(1 for document in rare if not bits[document >> 3] >> (document & 7) & 1)
-        return union.bit_count() + outside
+
+def _bits(mask: int) -> Iterable[int]:
+    """The positions of the set bits of ``mask``, lowest first (for a mask of few bits)."""
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low

@@ -10,6 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from bot.config import shipped_facts_dir
+from bot.core import fact_cache
 from bot.core.fact_cache import load_fact_store_cached
 from bot.core.fact_loading import FactDataError, load_fact_store
 
@@ -131,3 +132,26 @@ def test_cached_models_are_the_models_they_were(corpus: Path, tmp_path: Path) ->
         fact.id = "another-id"  # type: ignore[misc]
     assert cached.questions == fresh.questions
     assert cached.people == fresh.people
+
+
+def test_new_search_code_keys_a_new_index_file(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The index file is a pickle of the index's arrays: a bot whose search code differs (a
+    # new layout of the postings) must not read the file an older one wrote.
+    load_fact_store_cached(corpus, tmp_path / "data")
+    (before,) = indexes(tmp_path / "data")
+    edited = tmp_path / "search.py"
+    edited.write_bytes(fact_cache._source("bot.core.search").read_bytes() + b"\n# edited\n")
+    real = fact_cache._source
+    monkeypatch.setattr(
+        fact_cache,
+        "_source",
+        lambda module: edited if module == "bot.core.search" else real(module),
+    )
+    store = load_fact_store_cached(corpus, tmp_path / "data")
+    assert store.best_matches("Hopkins Moscow", 5) == load_fact_store(corpus).best_matches(
+        "Hopkins Moscow", 5
+    )
+    (after,) = indexes(tmp_path / "data")
+    assert after != before and not before.exists()

@@ -110,3 +110,41 @@ def test_copies_under_new_keys_are_one_class_and_rank_by_key() -> None:
     assert hits.total == 31
     # A key's own words still find just that document.
     assert index.top("c17", 5).keys == ("hopkins-visit-c17",)
+
+
+def distinct_texts(seed: int) -> list[Document]:
+    """Texts of their own, words drawn at skewed rates (a few in most texts, many in a few
+    of them, some in fewer than one in 64, which have no bitmask), so that a query's full
+    matches are plentiful for some queries and rare or absent for others."""
+    rng = random.Random(seed)
+    common = VOCABULARY[:6]
+    rare = [f"rare{n}" for n in range(30)]
+    documents = []
+    for number in range(rng.randint(300, 600)):
+        title = " ".join(rng.choices(common, weights=[8, 5, 3, 2, 1, 1], k=rng.randint(1, 3)))
+        words = rng.choices(VOCABULARY, k=rng.randint(0, 10))
+        words += rng.sample(rare, rng.choice([0, 0, 0, 1, 2]))
+        texts = [(title, 3.0), (" ".join(words), 1.0), (f"own{number}", 1.0)]
+        documents.append(Document(f"d{number}", texts, key_weight=1.0))
+    # A few copies under new keys too, one of them with a key that is a query word.
+    for copy in range(3):
+        documents.append(Document(f"convoy-copy{copy}", documents[7].weighted_texts, 1.0))
+    return documents
+
+
+def distinct_queries(seed: int) -> list[str]:
+    rng = random.Random(seed + 2000)
+    pool = [*VOCABULARY, "rare1", "rare2", "rare3", "rare17", "own5", "d7", "zeppelin"]
+    return [" ".join(rng.sample(pool, rng.randint(1, 5))) for _ in range(60)]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_top_k_equals_exhaustive_scoring_on_distinct_texts(seed: int) -> None:
+    documents = distinct_texts(seed)
+    index = SearchIndex(documents)
+    for query in distinct_queries(seed):
+        reference = exhaustive(documents, query)
+        for limit in (1, 5, 12):
+            hits = index.top(query, limit)
+            assert list(hits.keys) == reference[:limit], (query, limit)
+            assert hits.total == len(reference), query
