@@ -9,8 +9,11 @@ counts every post; zero duplicates and zero losses are checked after every round
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import cProfile
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -171,3 +174,63 @@ async def bare_round(
 
 def corpus() -> FactStore:
     return load_fact_store(shipped_facts_dir())
+
+
+def _children_cpu_seconds() -> float:
+    """CPU time used so far by this process's children (the fake platform), from /proc."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == os.getpid():
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+async def _alternate(
+    channels: int, rounds: int, profile: Path | None, database_url: str | None
+) -> None:
+    store = corpus()
+    async with fake_platform_process() as base:
+        for number in range(rounds):
+            for name in ("bot", "bare"):
+                await reset(base)
+                cpu, server_cpu = time.process_time(), _children_cpu_seconds()
+                if name == "bot":
+                    profiler = cProfile.Profile() if profile else None
+                    if profiler:
+                        profiler.enable()
+                    result = await bot_round(base, store, channels, database_url=database_url)
+                    if profiler:
+                        profiler.disable()
+                        profiler.dump_stats(profile)  # type: ignore[arg-type]
+                else:
+                    result = await bare_round(base, store, channels)
+                cpu = time.process_time() - cpu
+                server_cpu = _children_cpu_seconds() - server_cpu
+                print(
+                    f"round {number + 1} {name:4}: {channels / result.seconds:7.0f} posts/s "
+                    f"{result.seconds:6.2f} s, {cpu / channels * 1e3:.3f} ms CPU per post "
+                    f"(whole round), fake platform {server_cpu / channels * 1e3:.3f} ms, "
+                    f"{result.stats['posts']} posts, {result.stats['duplicates']} doubled",
+                    flush=True,
+                )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m bench.fanout``: the unlimited fan-out alone, bot and bare alternating."""
+    parser = argparse.ArgumentParser(prog="python -m bench.fanout", description=__doc__)
+    parser.add_argument("--channels", type=int, default=10_000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
+    parser.add_argument("--profile", type=Path, default=None, help="cProfile the bot rounds")
+    args = parser.parse_args(argv)
+    asyncio.run(_alternate(args.channels, args.rounds, args.profile, args.database_url))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
