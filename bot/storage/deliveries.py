@@ -31,7 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.context import ChannelKey
 from bot.core.daily.model import Claim, DeliveryRecord, DueBatch, Now, Owed, Serves, Subscription
@@ -143,35 +143,94 @@ class _DateBoundOnce(_BoundOnceInARow, TypeDecorator[date]):
     cache_ok = True
 
 
-class DeliveryRepository:
-    """Claims and outcomes of daily posts."""
+class _HotStatements:
+    """The statements a fan-out runs once per batch, built once per repository.
 
-    def __init__(self, database: Database) -> None:
-        self._db = database
+    Core tables rather than the ORM entities, with bound parameters (lists as expanding
+    ones): building a statement and passing it through the ORM's bulk machinery cost more
+    than running it, many times per second in a busy minute.
+    """
 
-    def _insert_ignoring_conflicts(self) -> Any:
-        # ON CONFLICT DO NOTHING is dialect-specific SQL; both dialects support it. The Core
-        # table (not the ORM entity) and a list of parameter sets: SQLAlchemy compiles the
-        # statement once, caches it, and sends the rows as multi-row INSERTs itself
-        # ("insertmanyvalues"), where one ``.values([...])`` of 500 rows was compiled anew
-        # every batch (the largest CPU cost of claiming).
-        insert = pg_insert if self._db.dialect == "postgresql" else sqlite_insert
-        table = DeliveryRow.__table__
-        assert isinstance(table, Table)
+    def __init__(self, dialect: str) -> None:
+        subscriptions_table, deliveries_table = SubscriptionRow.__table__, DeliveryRow.__table__
+        assert isinstance(subscriptions_table, Table) and isinstance(deliveries_table, Table)
+        subs, deliveries = subscriptions_table.c, deliveries_table.c
+        due = (
+            select(subs.id, subs.next_due_at, *(subs[c.key] for c in SUBSCRIPTION_COLUMNS))
+            .where(
+                subs.next_due_at <= bindparam("now"),
+                subs.platform.in_(bindparam("platforms", expanding=True)),
+            )
+            .order_by(subs.next_due_at, subs.id)
+            .limit(BATCH)
+        )
+        # Keyset paging: rows of tenants another process serves stay due, and must not hide
+        # the ones after them.
+        due_after = due.where(
+            or_(
+                subs.next_due_at > bindparam("after_due"),
+                and_(subs.next_due_at == bindparam("after_due"), subs.id > bindparam("after_id")),
+            )
+        )
+        if dialect == "postgresql":
+            # Concurrent processes split a batch instead of queueing on each other's rows;
+            # SQLite has one writer at a time anyway.
+            due, due_after = (q.with_for_update(skip_locked=True) for q in (due, due_after))
+        self.due, self.due_after = due, due_after
+
+        # ON CONFLICT DO NOTHING is dialect-specific SQL; both dialects support it. With a
+        # list of parameter sets SQLAlchemy sends the rows as multi-row INSERTs itself
+        # ("insertmanyvalues"); one ``.values([...])`` of 500 rows was compiled anew every
+        # batch (the largest CPU cost of claiming).
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
         once = {"local_date": _DateBoundOnce()} | {
             name: _MomentBoundOnce() for name in ("due_at", "claimed_at", "finished_at")
         }
-        return (
-            insert(table)
+        self.insert = (
+            insert(deliveries_table)
             .values({name: bindparam(name, type_=kind) for name, kind in once.items()})
             .on_conflict_do_nothing(
                 index_elements=["platform", "tenant", "channel_id", "local_date"]
             )
             # Only what tells the rows apart: the caller has the rest.
             .returning(
-                table.c.id, table.c.platform, table.c.tenant, table.c.channel_id, table.c.local_date
+                deliveries.id,
+                deliveries.platform,
+                deliveries.tenant,
+                deliveries.channel_id,
+                deliveries.local_date,
             )
         )
+        # Guarded by the old value: a subscription changed meanwhile keeps its new plan.
+        self.advance = (
+            update(subscriptions_table)
+            .where(
+                subs.id.in_(bindparam("ids", expanding=True)),
+                subs.next_due_at == bindparam("old_due"),
+            )
+            .values(next_due_at=bindparam("new_due"))
+        )
+        self.mark_sent = (
+            update(deliveries_table)
+            .where(
+                deliveries.id.in_(bindparam("ids", expanding=True)),
+                deliveries.claimed_by == bindparam("worker"),
+            )
+            .values(
+                status=SENT,
+                finished_at=bindparam("now"),
+                attempts=deliveries.attempts + 1,
+                error=None,
+            )
+        )
+
+
+class DeliveryRepository:
+    """Claims and outcomes of daily posts."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+        self._hot = _HotStatements(database.dialect)
 
     def _lock_skipping_locked(self, query: Any) -> Any:
         # On PostgreSQL concurrent processes split a batch instead of queueing on each other's
@@ -181,7 +240,12 @@ class DeliveryRepository:
         return query
 
     async def _insert_rows(
-        self, session: AsyncSession, owed: Sequence[Owed], status: str, worker: str, now: datetime
+        self,
+        connection: AsyncConnection,
+        owed: Sequence[Owed],
+        status: str,
+        worker: str,
+        now: datetime,
     ) -> list[tuple[int, Owed]]:
         """Insert a row per owed post where its day has none yet; returns the new rows' ids
         with the posts they are for."""
@@ -209,9 +273,8 @@ class DeliveryRepository:
                 }
             )
         inserted: list[tuple[int, Owed]] = []
-        statement = self._insert_ignoring_conflicts()
         for start in range(0, len(values), BATCH):
-            result = await session.execute(statement, values[start : start + BATCH])
+            result = await connection.execute(self._hot.insert, values[start : start + BATCH])
             inserted.extend(
                 (row_id, by_day[(platform, tenant, channel_id, local_date)])
                 for row_id, platform, tenant, channel_id, local_date in result.all()
@@ -237,50 +300,36 @@ class DeliveryRepository:
         after: tuple[datetime, int] | None = None
         while True:
             now = clock()
-            async with self._db.session() as session:
-                rows = await self._due_rows(session, platforms, now, after)
+            # A plain connection in a transaction: the ORM session's bookkeeping is not needed.
+            async with self._db.engine.begin() as connection:
+                rows = await self._due_rows(connection, platforms, now, after)
                 if not rows:
                     return
                 last_due = rows[-1].next_due_at
                 assert last_due is not None
                 after = (last_due, rows[-1].id)
-                batch = await self._claim_rows(session, rows, serves, worker, now, grace)
+                batch = await self._claim_rows(connection, rows, serves, worker, now, grace)
             yield batch
             if len(rows) < BATCH:
                 return
 
     async def _due_rows(
         self,
-        session: AsyncSession,
+        connection: AsyncConnection,
         platforms: Collection[str],
         now: datetime,
         after: tuple[datetime, int] | None,
     ) -> Sequence[Row[*tuple[Any, ...]]]:
         # Columns, not ORM objects: a batch of 500 is read without building an identity map.
-        query = (
-            select(SubscriptionRow.id, SubscriptionRow.next_due_at, *SUBSCRIPTION_COLUMNS)
-            .where(
-                SubscriptionRow.next_due_at <= now,
-                SubscriptionRow.platform.in_(list(platforms)),
-            )
-            .order_by(SubscriptionRow.next_due_at, SubscriptionRow.id)
-            .limit(BATCH)
-        )
-        if after is not None:
-            # Keyset paging: rows of tenants another process serves stay due, and must not
-            # hide the ones after them.
-            due, row_id = after
-            query = query.where(
-                or_(
-                    SubscriptionRow.next_due_at > due,
-                    and_(SubscriptionRow.next_due_at == due, SubscriptionRow.id > row_id),
-                )
-            )
-        return (await session.execute(self._lock_skipping_locked(query))).all()
+        parameters: dict[str, object] = {"now": now, "platforms": list(platforms)}
+        if after is None:
+            return (await connection.execute(self._hot.due, parameters)).all()
+        parameters["after_due"], parameters["after_id"] = after
+        return (await connection.execute(self._hot.due_after, parameters)).all()
 
     async def _claim_rows(
         self,
-        session: AsyncSession,
+        connection: AsyncConnection,
         rows: Sequence[Row[*tuple[Any, ...]]],
         serves: Serves,
         worker: str,
@@ -331,7 +380,7 @@ class DeliveryRepository:
                     (on_time if now - occurrence.due_at <= grace else too_late).append(owed)
             advances[(stored_due, plan[1])].append(row_id)
         if broken:
-            await session.execute(
+            await connection.execute(
                 update(SubscriptionRow)
                 .where(SubscriptionRow.id.in_(broken))
                 .values(
@@ -341,15 +390,11 @@ class DeliveryRepository:
                 ),
                 execution_options={"synchronize_session": False},
             )
-        claimed = await self._insert_rows(session, on_time, CLAIMED, worker, now)
-        skipped = await self._insert_rows(session, too_late, SKIPPED, "", now)
+        claimed = await self._insert_rows(connection, on_time, CLAIMED, worker, now)
+        skipped = await self._insert_rows(connection, too_late, SKIPPED, "", now)
         for (old_due, new_due), ids in advances.items():
-            # Guarded by the old value: a subscription changed meanwhile keeps its new plan.
-            await session.execute(
-                update(SubscriptionRow)
-                .where(SubscriptionRow.id.in_(ids), SubscriptionRow.next_due_at == old_due)
-                .values(next_due_at=new_due),
-                execution_options={"synchronize_session": False},
+            await connection.execute(
+                self._hot.advance, {"ids": ids, "old_due": old_due, "new_due": new_due}
             )
         batch = DueBatch()
         batch.claims = [
@@ -375,8 +420,8 @@ class DeliveryRepository:
 
     async def claim_new(self, owed: Sequence[Owed], worker: str, now: datetime) -> list[Claim]:
         """Claim the given posts where nobody has yet; returns only those this call won."""
-        async with self._db.session() as session:
-            rows = await self._insert_rows(session, owed, CLAIMED, worker, now)
+        async with self._db.engine.begin() as connection:
+            rows = await self._insert_rows(connection, owed, CLAIMED, worker, now)
         return [_new_claim(row_id, o) for row_id, o in rows]
 
     async def _take_over(
@@ -479,21 +524,13 @@ class DeliveryRepository:
         """Mark many posts sent in one statement per batch; returns how many rows changed
         (a claim another process took over in the meantime is left to it)."""
         changed = 0
-        async with self._db.session() as session:
+        async with self._db.engine.begin() as connection:
             for start in range(0, len(claims), BATCH):
                 ids = [claim.delivery_id for claim in claims[start : start + BATCH]]
-                result = await session.execute(
-                    update(DeliveryRow)
-                    .where(DeliveryRow.id.in_(ids), DeliveryRow.claimed_by == worker)
-                    .values(
-                        status=SENT,
-                        finished_at=now,
-                        attempts=DeliveryRow.attempts + 1,
-                        error=None,
-                    ),
-                    execution_options={"synchronize_session": False},
+                result = await connection.execute(
+                    self._hot.mark_sent, {"ids": ids, "worker": worker, "now": now}
                 )
-                changed += int(result.rowcount or 0)  # type: ignore[attr-defined]
+                changed += int(result.rowcount or 0)
         if changed < len(claims):
             log.warning("%d sent post(s) had been taken over meanwhile", len(claims) - changed)
         return changed
