@@ -16,6 +16,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from typing import Any, TypeVar
 
 from bot.core.anniversary_replies import AnniversaryReplies
 from bot.core.context import ChannelKey
@@ -35,6 +36,8 @@ from bot.core.quiz.daily_question import DailyQuestion
 from bot.core.replies import Reply
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 # Footed day posts kept (a run uses one or two: a day and a language or a few).
@@ -281,12 +284,23 @@ class DailyPoster:
         """Feed each claimed batch to a fixed pool of senders, claiming the next batch while
         the senders still have enough queued to stay busy until it is in."""
 
+        # A send the platform never answers is cut off after a quarter of the lease.
+        timeouts = _SendTimeouts(self._policy.stale_claim_after.total_seconds() / 4)
+
         async def send(claim: Claim, batch: _BatchCopies) -> None:
             try:
-                await self._deliver(claim, batch, run)
+                await self._deliver(claim, batch, run, timeouts)
             except Exception:  # one channel's trouble (e.g. the database) must not stop the rest
                 log.exception("delivery %s to %s failed", claim.delivery_id, claim.channel)
 
+        with timeouts:
+            await self._send_all(batches, send)
+
+    async def _send_all(
+        self,
+        batches: AsyncIterator[_BatchCopies],
+        send: Callable[[Claim, _BatchCopies], Awaitable[None]],
+    ) -> None:
         async with _Senders(self._policy.concurrency, send) as senders:
             while True:
                 senders.claim_starts()
@@ -338,7 +352,9 @@ class DailyPoster:
         self._footed[(claim.local_date, lang)] = (reply, footed)
         return footed
 
-    async def _deliver(self, claim: Claim, batch: _BatchCopies, run: _Run) -> None:
+    async def _deliver(
+        self, claim: Claim, batch: _BatchCopies, run: _Run, timeouts: _SendTimeouts
+    ) -> None:
         clock, report = run.clock, run.report
         lease = self._policy.stale_claim_after.total_seconds()
         # A claim is a lease: once half of it is gone another process may soon take the
@@ -370,8 +386,9 @@ class DailyPoster:
                 if subscription.daily_question and self._daily_question is not None:
                     # Outside the send's timeout: the first one may build the bank.
                     await self._daily_question.ready()
-                async with asyncio.timeout(lease / 4):
-                    await port.post(target, self._daily_post(subscription, claim), key)
+                await timeouts.bounded(
+                    port.post(target, self._daily_post(subscription, claim), key)
+                )
         except PermanentDeliveryError as error:
             log.warning("pausing %s: %s", claim.channel, error)
             await self._deliveries.mark_failed(claim, self._worker, clock(), error.problem)
@@ -510,6 +527,59 @@ class _Run:
     clock: _RunClock
     report: RunReport
     marks: _SentMarks
+
+
+class _SendTimeouts:
+    """Time limits on sends, checked by one repeating timer for all of them: an
+    ``asyncio.timeout`` per post (a timer armed and cancelled each time) cost more than the
+    rest of the post's bookkeeping together.
+
+    A send over its limit is cancelled as ``asyncio.timeout`` would cancel it, and raises
+    ``TimeoutError``; it is noticed within a tenth of the limit after it passes. Use as a
+    ``with`` block around the sends: the timer runs only inside it.
+    """
+
+    _CHECKS_PER_LIMIT = 10
+
+    def __init__(self, seconds: float) -> None:
+        self._seconds = seconds
+        self._deadlines: dict[asyncio.Task[Any], float] = {}
+        self._cut_off: set[asyncio.Task[Any]] = set()
+        self._timer: asyncio.TimerHandle | None = None
+
+    def __enter__(self) -> _SendTimeouts:
+        self._check()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def _check(self) -> None:
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        for task, deadline in self._deadlines.items():
+            if deadline <= now and task not in self._cut_off:
+                self._cut_off.add(task)
+                task.cancel()
+        self._timer = loop.call_later(self._seconds / self._CHECKS_PER_LIMIT, self._check)
+
+    async def bounded(self, send: Awaitable[T]) -> T:
+        """``await send``, raising ``TimeoutError`` if it outlasts the limit."""
+        task = asyncio.current_task()
+        assert task is not None
+        self._deadlines[task] = asyncio.get_running_loop().time() + self._seconds
+        try:
+            return await send
+        except asyncio.CancelledError:
+            # Ours, unless someone else cancelled the sender too (then it stays cancelled).
+            if task in self._cut_off and task.uncancel() == 0:
+                raise TimeoutError(f"no answer in {self._seconds:g} s") from None
+            raise
+        finally:
+            del self._deadlines[task]
+            self._cut_off.discard(task)
 
 
 class _Senders:
