@@ -1,10 +1,11 @@
 """Sends each channel its daily post exactly once per local day.
 
 Called on every poll (APScheduler in production, the simulated clock in the shell and in
-tests). Each call claims what is due from the database batch by batch, atomically, and sends
-each batch's claims concurrently before claiming the next, so a claim is always sent soon
-after it was made. Correctness across processes comes from the claims, so any number of
-processes may call this at the same time.
+tests). Each call claims what is due from the database batch by batch, atomically, and hands
+the claims to a fixed pool of senders; the next batch is claimed while the senders still
+have enough queued to stay busy, and no sooner, so a claim is always sent soon after it was
+made. Correctness across processes comes from the claims, so any number of processes may
+call this at the same time.
 """
 
 from __future__ import annotations
