@@ -177,6 +177,7 @@ async def running_core(
             preferences, resolver, settings.quiz.default_questions, settings.quiz.max_questions
         ).register(router)
         try:
+            preferences.start()  # a server's cache serves once its listener is connected
             retention = Retention(settings.retention, deliveries, quiz_repository)
             yield Core(
                 settings,
@@ -190,4 +191,8 @@ async def running_core(
                 preferences,
             )
         finally:
-            await quiz.close()
+            try:
+                await quiz.close()
+            finally:
+                # The listener's task and connection go whatever else failed.
+                await preferences.close()

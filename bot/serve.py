@@ -11,10 +11,11 @@ closes its quizzes and the database. A fatal error is raised once all of that is
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
-from collections.abc import Coroutine, Sequence
-from contextlib import AsyncExitStack
+from collections.abc import Coroutine, Iterator, Sequence
+from contextlib import AsyncExitStack, contextmanager
 from typing import Any, Protocol
 
 from bot.app import Core, running_core
@@ -62,12 +63,31 @@ async def serve(
             await adapter.start(core, runtime)
             started.push_async_callback(adapter.close)
         log.info("running: %s", ", ".join(sorted(ports)) or "no platform")
-        await _first_of(stop.wait(), runtime.wait_failed())
+        with _startup_frozen():
+            await _first_of(stop.wait(), runtime.wait_failed())
         log.info("stopping")
         # Before the adapters close: a post claimed and in flight still has its connection.
         await runtime.drain()
     if runtime.failure is not None:
         raise runtime.failure
+
+
+@contextmanager
+def _startup_frozen() -> Iterator[None]:
+    """What start-up built (the corpus, its indexes, the clients) kept out of the garbage
+    collector's sight while the bot runs: a full collection then walks only what was
+    allocated since, not the whole heap (a Discord command burst measured a p99 of 58 ms
+    with a full collection's 50 ms pauses, 16 ms frozen). Start-up's own garbage is
+    collected first, or it would stay. A frozen object that later dies in a reference
+    cycle waits for the thaw: bounded by what start-up built, once, since nothing made
+    later is frozen. Thawed at the end, so what dies at shutdown is collected (and a
+    process that serves again, as tests do, freezes afresh)."""
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 async def _first_of(*waits: Coroutine[Any, Any, object]) -> None:

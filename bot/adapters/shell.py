@@ -101,7 +101,7 @@ def target_place(target: PostTarget) -> str:
 
 
 def render_text(reply: Reply, place: str, lang: Lang = "en") -> str:
-    """A reply as readable terminal text, its labels in ``lang``."""
+    """A reply as readable terminal text, its labels in the reply's language, else ``lang``."""
     header = f"── {place_label(place)} "
     lines = [header + ("(only you can see this) " if reply.ephemeral else "") + "──"]
     if reply.title:
@@ -115,7 +115,8 @@ def render_text(reply: Reply, place: str, lang: Lang = "en") -> str:
     # text already says what they pointed out).
     buttons = pressable(reply.buttons)
     lines.extend(f"[{i}] {button.label}" for i, button in enumerate(buttons, start=1))
-    lines.extend(t("source_line", lang, title=s.title, url=s.url) for s in reply.sources)
+    source_lang = reply.lang or lang
+    lines.extend(t("source_line", source_lang, title=s.title, url=s.url) for s in reply.sources)
     if reply.footer:
         lines.append(f"({render_plain(reply.footer)})")
     return "\n".join(lines)

@@ -95,6 +95,7 @@ class AnniversaryReplies:
                 ),
             ),
             sources=sources_of([fact]),
+            lang=lang,
         )
 
     def reply_for_month_day(self, day: date, lang: Lang) -> Reply:
@@ -110,6 +111,7 @@ class AnniversaryReplies:
                 body="",
                 fields=anniversary_fields(facts, day, lang),
                 sources=sources_of(facts),
+                lang=lang,
             )
         upcoming = next_anniversary(self._store, day)
         if upcoming is None:  # only with an empty store, which validation forbids
@@ -127,6 +129,7 @@ class AnniversaryReplies:
             body=body,
             fields=anniversary_fields(next_facts, next_day, lang),
             sources=sources_of(next_facts),
+            lang=lang,
         )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections import OrderedDict
 from datetime import date
 
 from bot.core.anniversary_replies import AnniversaryReplies, sources_of
@@ -20,6 +21,8 @@ from bot.core.topics import TOPICS, find_topic, topic_choices, topic_label
 
 SEARCH_LIMIT = 5
 BUTTON_LABEL_LIMIT = 60
+# Fact replies kept built: the shipped corpus in both languages, several times over.
+FACT_REPLIES_KEPT = 4096
 
 
 class FactCommands:
@@ -32,7 +35,10 @@ class FactCommands:
         # A fact's reply depends only on the fact, the language and the topic asked for, all
         # from fixed sets (the loaded corpus, the catalogs, the topic list), so each one is
         # built once: the busiest command then costs a dict look-up instead of a rebuild.
-        self._replies: dict[tuple[str, Lang, str | None], Reply] = {}
+        # Bounded, least recently used first out: a corpus 100 times the shipped one would
+        # otherwise keep every fact in every language and topic (2-3 kB each, and the
+        # adapters' renderings of them) for the life of the process.
+        self._replies: OrderedDict[tuple[str, Lang, str | None], Reply] = OrderedDict()
 
     def register(self, router: CommandRouter) -> None:
         """Add these commands to ``router``."""
@@ -169,6 +175,10 @@ class FactCommands:
         reply = self._replies.get(key)
         if reply is None:
             reply = self._replies[key] = self._build_fact_reply(fact, lang, topic)
+            if len(self._replies) > FACT_REPLIES_KEPT:
+                self._replies.popitem(last=False)
+        else:
+            self._replies.move_to_end(key)
         return reply
 
     def _build_fact_reply(self, fact: Fact, lang: Lang, topic: str | None) -> Reply:
@@ -197,6 +207,7 @@ class FactCommands:
             sources=sources_of([fact]),
             buttons=(button,),
             footer=f"{t('field_id', lang)}: {fact.id}",
+            lang=lang,
         )
 
     # -- today / on --------------------------------------------------------------------

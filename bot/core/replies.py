@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.core.i18n import Lang
 from bot.core.rich import RichText
 
 ButtonStyle = Literal["primary", "secondary", "success", "danger"]
@@ -86,6 +87,10 @@ class Reply:
     is_error: bool = False
     replaces_original: bool = False
     kind: ReplyKind = "message"
+    # The language the reply is written in, for the words an adapter adds to it (the
+    # heading of its sources). None: the caller's. A reply built for a language must say so,
+    # or a Japanese fact for someone whose client is in English gets an English heading.
+    lang: Lang | None = None
 
 
 def pressable(buttons: tuple[Button, ...]) -> tuple[Button, ...]:

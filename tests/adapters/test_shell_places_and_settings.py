@@ -102,3 +102,11 @@ async def test_thread_and_channel_names_that_would_be_ambiguous_are_refused(
     out = await run_script(tmp_path, ":thread a/b\n:thread\n:channel @x\n:dm now\n")
     assert out.count("Usage: :thread NAME") == 2
     assert "Usage: :channel NAME" in out and "Usage: :dm" in out
+
+
+async def test_a_stored_language_labels_the_sources_whatever_the_shells_language(
+    tmp_path: Path,
+) -> None:
+    out = await run_script(tmp_path, "/alliance settings language ja\n/alliance today\n")
+    after = out.split("/alliance today")[1]
+    assert "出典:" in after and "Source:" not in after

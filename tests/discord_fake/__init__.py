@@ -1,5 +1,6 @@
 """A loopback fake of Discord for the real discord.py client (not a test module itself)."""
 
+from tests.discord_fake._flaky import Fate, Flaky
 from tests.discord_fake._payloads import (
     MANAGE_CHANNELS,
     MANAGE_GUILD,
@@ -18,6 +19,8 @@ __all__ = [
     "FakeDiscord",
     "FakeGuild",
     "FakeUser",
+    "Fate",
+    "Flaky",
     "InteractionRecord",
     "RecordedRequest",
     "fake_discord_server",

@@ -18,6 +18,7 @@ from urllib.parse import unquote
 
 from aiohttp import WSMsgType, web
 
+from tests.discord_fake._flaky import Fate, Flaky
 from tests.discord_fake._payloads import (
     FakeChannel,
     FakeGuild,
@@ -144,6 +145,7 @@ class FakeDiscord:
         self.sessions: list[_Session] = []
         self._failures: list[_Failure] = []
         self._holds: list[Hold] = []
+        self._flaky: list[Flaky] = []
         # Intent bits the application may not ask for (privileged intents not enabled in
         # the Developer Portal): an IDENTIFY asking for one is closed with 4014.
         self.disallowed_intents = 0
@@ -194,6 +196,32 @@ class FakeDiscord:
         self._failures.append(
             _Failure(method.upper(), re.compile(path_pattern), status, retry_after, times)
         )
+
+    def flaky(
+        self,
+        method: str,
+        path_pattern: str,
+        share_429: float = 0.10,
+        share_500: float = 0.05,
+        retry_after: float = 0.25,
+        seed: int = 0,
+        ambiguous_share: float = 0.5,
+    ) -> Flaky:
+        """Fail a seeded random share of the requests matching: 429 (with ``retry_after``)
+        or 500; ``ambiguous_share`` of the 500s come after the request was carried out (a
+        message created, then the error: the client cannot know it went through). Returns
+        the rule, whose ``answered`` counts what it did."""
+        rule = Flaky(
+            method.upper(),
+            re.compile(path_pattern),
+            share_429,
+            share_500,
+            retry_after,
+            seed,
+            ambiguous_share,
+        )
+        self._flaky.append(rule)
+        return rule
 
     def hold(self, method: str, path_pattern: str) -> Hold:
         """Hold the answers to requests matching until the returned hold is released."""
@@ -466,9 +494,20 @@ class FakeDiscord:
             if failure.times > 0 and matches:
                 failure.times -= 1
                 return _scripted(failure)
+        fate = Fate.ANSWER
+        for rule in self._flaky:
+            if rule.matches(request.method, path):
+                fate = rule.fate(path)
+                if fate is Fate.RATE_LIMITED:
+                    return _rate_limited(rule.retry_after, is_global=False)
+                if fate is Fate.FAIL:
+                    return _server_error()
+                break
         for method, pattern, handler in self._routes:
             if method == request.method and (match := pattern.fullmatch(path)):
                 status, payload = await handler(request, match.groupdict(), body)
+                if fate is Fate.FAIL_AFTER:
+                    return _server_error()  # carried out, yet the client hears it failed
                 return status, payload, {}
         return 404, {"code": 0, "message": "404: Not Found"}, {}
 
@@ -789,3 +828,7 @@ def _scripted(failure: _Failure) -> tuple[int, Any, dict[str, str]]:
     }
     code, text = messages.get(failure.status, (0, f"{failure.status}"))
     return failure.status, {"code": code, "message": text}, {}
+
+
+def _server_error() -> tuple[int, Any, dict[str, str]]:
+    return 500, {"code": 0, "message": "500: Internal Server Error"}, {}

@@ -5,6 +5,7 @@ with the fixtures in :mod:`tests.slack_fake.fixtures` and point slack-sdk's real
 it, so every request the bot makes goes through slack-sdk's own HTTP and websocket code.
 """
 
+from tests.slack_fake.flaky import Fate, FlakyMethod
 from tests.slack_fake.server import (
     ApiCall,
     FakeSlack,
@@ -18,6 +19,8 @@ __all__ = [
     "ApiCall",
     "FakeSlack",
     "FakeUser",
+    "Fate",
+    "FlakyMethod",
     "ScriptedFailure",
     "SocketAck",
     "signed_headers",

@@ -25,6 +25,8 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from tests.slack_fake.flaky import Fate, FlakyMethod
+
 JsonObject = dict[str, Any]
 WAIT_LIMIT_SECONDS = 15.0
 
@@ -85,6 +87,7 @@ class FakeSlack:
     acks: list[SocketAck] = field(default_factory=list)
     failures: dict[str, list[ScriptedFailure]] = field(default_factory=dict)
     socket_connections: int = 0
+    flaky_methods: dict[str, FlakyMethod] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._runner: web.AppRunner | None = None
@@ -141,6 +144,23 @@ class FakeSlack:
     def fail(self, method: str, failure: ScriptedFailure) -> None:
         """Answer the next call of ``method`` (to ``failure.channel``, if given) with it."""
         self.failures.setdefault(method, []).append(failure)
+
+    def flaky(
+        self,
+        method: str,
+        share_429: float = 0.10,
+        share_500: float = 0.05,
+        retry_after: int = 1,
+        seed: int = 0,
+        ambiguous_share: float = 0.5,
+    ) -> FlakyMethod:
+        """Fail a seeded random share of the calls of ``method``: ``ratelimited`` (429,
+        ``Retry-After``) or ``internal_error`` (500); ``ambiguous_share`` of the 500s come
+        after the call was carried out (the message stored, then the error). Returns the
+        rule, whose ``answered`` counts what it did."""
+        rule = FlakyMethod(method, share_429, share_500, retry_after, seed, ambiguous_share)
+        self.flaky_methods[method] = rule
+        return rule
 
     def calls_to(self, method: str) -> list[ApiCall]:
         return [call for call in self.calls if call.method == method]
@@ -212,7 +232,22 @@ class FakeSlack:
             handler = _METHODS.get(method)
             if handler is None:
                 return web.json_response({"ok": False, "error": "unknown_method"}, status=404)
-            return web.json_response({"ok": True, **handler(self, args)})
+            fate = Fate.ANSWER
+            if (rule := self.flaky_methods.get(method)) is not None:
+                fate = rule.fate(str(args.get("channel")))
+            if fate is Fate.RATE_LIMITED:
+                assert rule is not None
+                return web.json_response(
+                    {"ok": False, "error": "ratelimited"},
+                    status=429,
+                    headers={"Retry-After": str(rule.retry_after)},
+                )
+            if fate is Fate.FAIL:
+                return web.json_response({"ok": False, "error": "internal_error"}, status=500)
+            answer = handler(self, args)
+            if fate is Fate.FAIL_AFTER:  # carried out, yet the client hears it failed
+                return web.json_response({"ok": False, "error": "internal_error"}, status=500)
+            return web.json_response({"ok": True, **answer})
         finally:
             await self._changed_now()
 

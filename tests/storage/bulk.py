@@ -6,6 +6,7 @@ computed by the same schedule code), only many per statement.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -27,15 +28,18 @@ async def bulk_subscribe(
     tenants: int = 7,
     platform: str = "test",
     first: int = 0,
+    tenant: str | None = None,
+    channel_ids: Sequence[str] | None = None,
 ) -> None:
     """``count`` channels (``chan-<n>`` in ``guild-<n % tenants>``) posting daily at
-    ``hour:minute`` UTC, subscribed at ``subscribed_at``."""
+    ``hour:minute`` UTC, subscribed at ``subscribed_at``; ``tenant`` and ``channel_ids``
+    (indexed by ``n``) put real ids in their place, for a fake platform that knows them."""
     due = PostTime(hour, minute, ZoneInfo("UTC")).first_from(subscribed_at)
     rows = [
         {
             "platform": platform,
-            "tenant": f"guild-{number % tenants}",
-            "channel_id": f"chan-{number}",
+            "tenant": tenant or f"guild-{number % tenants}",
+            "channel_id": channel_ids[number] if channel_ids else f"chan-{number}",
             "channel_name": f"chan-{number}",
             "post_hour": hour,
             "post_minute": minute,

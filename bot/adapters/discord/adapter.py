@@ -100,12 +100,18 @@ class AllianceClient(discord.AutoShardedClient):
             self.shard_count, _, _ = await self.http.get_bot_gateway()
         await super().launch_shards()
 
-    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+    def dispatch(self, event: str, /, *args: Any, **kwargs: Any) -> None:
+        super().dispatch(event, *args, **kwargs)
         # discord.py drops a press on a button the message no longer shows; the core still
         # answers it (an ephemeral "this has ended"), never Discord's "interaction failed".
-        action = unrouted_action(interaction)
-        if action is not None and self.presses is not None:
-            await self.presses.press(interaction, action)
+        # Checked here, in line, as discord.ext.commands.Bot adds its listeners: an
+        # on_interaction listener would be a task for every interaction, every slash
+        # command included; only such a press gets one (run, and its errors reported, as
+        # discord.py runs a listener).
+        if event == "interaction" and self.presses is not None:
+            action = unrouted_action(args[0])
+            if action is not None:
+                self._schedule_event(self.presses.press, "on_interaction", args[0], action)
 
     async def on_message(self, message: discord.Message) -> None:
         if self.message_handler is not None:

@@ -18,8 +18,7 @@ from typing import Any
 import aiohttp
 import discord
 
-from bot.adapters.discord.components import view_for
-from bot.adapters.discord.rendering import embed_json
+from bot.adapters.discord.prebuilt import PrebuiltEmbed, RenderedReplies, embed_payload
 from bot.config import DiscordSection
 from bot.core.i18n import Lang
 from bot.core.ports import (
@@ -89,6 +88,7 @@ class DiscordPort:
         self._settings = settings
         self._lang = lang
         self.logged_in = asyncio.Event()
+        self._rendered = RenderedReplies()
 
     def serves(self, tenant: str) -> bool:
         """Guilds on this process's shards; DMs (no tenant) belong to shard 0."""
@@ -108,12 +108,15 @@ class DiscordPort:
             raise TransientDeliveryError("not logged in to Discord yet") from None
 
     def _message(self, reply: Reply, marker: str | None) -> dict[str, Any]:
-        view = view_for(reply.buttons)
-        return {
-            "embed": discord.Embed.from_dict(embed_json(reply, self._lang, marker)),
-            "view": view,
-            "allowed_mentions": discord.AllowedMentions.none(),
-        }
+        if marker is None:
+            rendered = self._rendered.rendered(reply, self._lang)
+            embed, view = rendered.embed_object(), rendered.view()
+        else:
+            # A post's marker is its own, so is its embed; its buttons are the reply's (a
+            # day's post goes to every subscribed channel).
+            embed = PrebuiltEmbed(embed_payload(reply, self._lang, marker))
+            view = self._rendered.view(reply)
+        return {"embed": embed, "view": view, "allowed_mentions": discord.AllowedMentions.none()}
 
     async def post(self, target: PostTarget, reply: Reply, key: str) -> MessageHandle:
         await self._ready()

@@ -79,9 +79,10 @@ def action_index(action_id: str) -> int | None:
 
 
 def render(reply: Reply, lang: Lang) -> SlackMessage:
-    """Block Kit and the fallback text for ``reply``; ``lang`` labels the sources."""
+    """Block Kit and the fallback text for ``reply``; the sources are labelled in the
+    reply's own language, else in ``lang``."""
     trailing = [
-        *_sources(reply, lang),
+        *_sources(reply, reply.lang or lang),
         *_marked(reply.buttons),
         *_footer(reply),
         *_actions(pressable(reply.buttons)),

@@ -97,6 +97,7 @@ def reveal_reply(reveal: Reveal, lang: Lang) -> Reply:
         fields=(Field(t("quiz_right", lang), right),),
         sources=question.sources,
         footer=t("quiz_answers_count", lang, n=len(reveal.answers)),
+        lang=lang,
     )
 
 

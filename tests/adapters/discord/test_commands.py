@@ -211,3 +211,22 @@ async def test_stats_of_a_user_picked_with_discords_user_picker(world: World) ->
     assert answer.ephemeral
     assert "teacher has no quiz results here yet." in answer.text
     assert str(world.admin.id) not in answer.text
+
+
+async def test_a_stored_language_labels_the_sources_too_whatever_the_client(
+    world: World,
+) -> None:
+    saved = await world.fake.slash(
+        world.channel, world.member, [ALLIANCE, "settings"], {"language": "ja"}, locale="en-US"
+    )
+    await answer_of(world.fake, saved)
+    record = await world.fake.slash(
+        world.channel,
+        world.member,
+        [ALLIANCE, "fact"],
+        {"topic": "yalta-conference"},
+        locale="en-US",
+    )
+    embed = (await answer_of(world.fake, record)).embed
+    assert embed["title"] == "ヤルタ会談"
+    assert embed["fields"][-1]["name"] == "出典"

@@ -88,3 +88,14 @@ async def test_help_names_every_command_under_alliance(slack_bot: SlackBot) -> N
     text = all_text(await slack_bot.command("help"))
     assert "/alliance subscribe [time HH:MM]" in text and "/alliance server-settings" in text
     assert "/alliance-admin" not in text
+
+
+async def test_a_stored_language_labels_the_sources_too_whatever_the_locale(
+    slack_bot: SlackBot,
+) -> None:
+    slack_bot.fake.add_user(FakeUser("U1", "alice", locale="en-US"))
+    await slack_bot.command("settings language ja")
+    reply = await slack_bot.command("fact yalta-conference")
+    context = [block for block in reply["blocks"] if block["type"] == "context"]
+    labels = [block["elements"][0]["text"] for block in context]
+    assert t("source_label", "ja") in labels and t("source_label", "en") not in labels
