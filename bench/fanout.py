@@ -188,9 +188,7 @@ def _children_cpu_seconds() -> float:
     return total
 
 
-async def _alternate(
-    channels: int, rounds: int, profile: Path | None, database_url: str | None
-) -> None:
+async def _alternate(channels: int, rounds: int, profile: Path | None) -> None:
     store = corpus()
     async with fake_platform_process() as base:
         for number in range(rounds):
@@ -201,7 +199,7 @@ async def _alternate(
                     profiler = cProfile.Profile() if profile else None
                     if profiler:
                         profiler.enable()
-                    result = await bot_round(base, store, channels, database_url=database_url)
+                    result = await bot_round(base, store, channels)
                     if profiler:
                         profiler.disable()
                         profiler.dump_stats(profile)  # type: ignore[arg-type]
@@ -223,10 +221,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.fanout", description=__doc__)
     parser.add_argument("--channels", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
     parser.add_argument("--profile", type=Path, default=None, help="cProfile the bot rounds")
     args = parser.parse_args(argv)
-    asyncio.run(_alternate(args.channels, args.rounds, args.profile, args.database_url))
+    asyncio.run(_alternate(args.channels, args.rounds, args.profile))
     return 0
 
 
