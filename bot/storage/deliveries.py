@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import AsyncIterator, Collection, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfoNotFoundError
 
 from sqlalchemy import (
     ColumnElement,
+    Date,
     Row,
     Table,
+    TypeDecorator,
     and_,
+    bindparam,
     delete,
     or_,
     select,
@@ -27,15 +30,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.context import ChannelKey
 from bot.core.daily.model import Claim, DeliveryRecord, DueBatch, Now, Owed, Serves, Subscription
 from bot.core.daily.schedule import Occurrence, PostTime, owed_occurrences
 from bot.core.ports import DeliveryProblem
 from bot.storage.database import Database
-from bot.storage.subscriptions import SUBSCRIPTION_COLUMNS, to_subscription
-from bot.storage.tables import DeliveryRow, SubscriptionRow
+from bot.storage.subscriptions import SUBSCRIPTION_COLUMNS, subscription_of
+from bot.storage.tables import DeliveryRow, SubscriptionRow, UTCDateTime
 
 log = logging.getLogger(__name__)
 
@@ -99,28 +103,134 @@ def _claim(row: _ClaimRow, recovered: bool) -> Claim:
     )
 
 
+def _new_claim(row_id: int, owed: Owed) -> Claim:
+    return Claim(row_id, owed.channel, owed.local_date, owed.due_at, 0, False)
+
+
+class _BoundOnceInARow:
+    """A column type whose bind processor converts a value once for a run of rows that
+    bind the very same object: a batch of claims binds one claim time, and a busy minute's
+    due time and local date, to hundreds of rows, and converting each row's copy anew was a
+    third of what inserting a claim cost."""
+
+    def bind_processor(self, dialect: Dialect) -> Callable[[Any], Any] | None:
+        convert = super().bind_processor(dialect)  # type: ignore[misc]
+        if convert is None:
+            return None
+        last: tuple[object, Any] = (_NOT_YET, None)
+
+        def process(value: Any) -> Any:
+            nonlocal last
+            seen, converted = last  # one tuple, read and replaced whole: safe across threads
+            if value is seen:
+                return converted
+            converted = convert(value)
+            last = (value, converted)
+            return converted
+
+        return process
+
+
+_NOT_YET = object()
+
+
+class _MomentBoundOnce(_BoundOnceInARow, UTCDateTime):
+    cache_ok = True
+
+
+class _DateBoundOnce(_BoundOnceInARow, TypeDecorator[date]):
+    impl = Date
+    cache_ok = True
+
+
+class _HotStatements:
+    """The statements a fan-out runs once per batch, built once per repository.
+
+    Core tables rather than the ORM entities, with bound parameters (lists as expanding
+    ones): building a statement and passing it through the ORM's bulk machinery cost more
+    than running it, many times per second in a busy minute.
+    """
+
+    def __init__(self, dialect: str) -> None:
+        subscriptions_table, deliveries_table = SubscriptionRow.__table__, DeliveryRow.__table__
+        assert isinstance(subscriptions_table, Table) and isinstance(deliveries_table, Table)
+        subs, deliveries = subscriptions_table.c, deliveries_table.c
+        due = (
+            select(subs.id, subs.next_due_at, *(subs[c.key] for c in SUBSCRIPTION_COLUMNS))
+            .where(
+                subs.next_due_at <= bindparam("now"),
+                subs.platform.in_(bindparam("platforms", expanding=True)),
+            )
+            .order_by(subs.next_due_at, subs.id)
+            .limit(BATCH)
+        )
+        # Keyset paging: rows of tenants another process serves stay due, and must not hide
+        # the ones after them.
+        due_after = due.where(
+            or_(
+                subs.next_due_at > bindparam("after_due"),
+                and_(subs.next_due_at == bindparam("after_due"), subs.id > bindparam("after_id")),
+            )
+        )
+        if dialect == "postgresql":
+            # Concurrent processes split a batch instead of queueing on each other's rows;
+            # SQLite has one writer at a time anyway.
+            due, due_after = (q.with_for_update(skip_locked=True) for q in (due, due_after))
+        self.due, self.due_after = due, due_after
+
+        # ON CONFLICT DO NOTHING is dialect-specific SQL; both dialects support it. With a
+        # list of parameter sets SQLAlchemy sends the rows as multi-row INSERTs itself
+        # ("insertmanyvalues"); one ``.values([...])`` of 500 rows was compiled anew every
+        # batch (the largest CPU cost of claiming).
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        once = {"local_date": _DateBoundOnce()} | {
+            name: _MomentBoundOnce() for name in ("due_at", "claimed_at", "finished_at")
+        }
+        self.insert = (
+            insert(deliveries_table)
+            .values({name: bindparam(name, type_=kind) for name, kind in once.items()})
+            .on_conflict_do_nothing(
+                index_elements=["platform", "tenant", "channel_id", "local_date"]
+            )
+            # Only what tells the rows apart: the caller has the rest.
+            .returning(
+                deliveries.id,
+                deliveries.platform,
+                deliveries.tenant,
+                deliveries.channel_id,
+                deliveries.local_date,
+            )
+        )
+        # Guarded by the old value: a subscription changed meanwhile keeps its new plan.
+        self.advance = (
+            update(subscriptions_table)
+            .where(
+                subs.id.in_(bindparam("ids", expanding=True)),
+                subs.next_due_at == bindparam("old_due"),
+            )
+            .values(next_due_at=bindparam("new_due"))
+        )
+        self.mark_sent = (
+            update(deliveries_table)
+            .where(
+                deliveries.id.in_(bindparam("ids", expanding=True)),
+                deliveries.claimed_by == bindparam("worker"),
+            )
+            .values(
+                status=SENT,
+                finished_at=bindparam("now"),
+                attempts=deliveries.attempts + 1,
+                error=None,
+            )
+        )
+
+
 class DeliveryRepository:
     """Claims and outcomes of daily posts."""
 
     def __init__(self, database: Database) -> None:
         self._db = database
-
-    def _insert_ignoring_conflicts(self) -> Any:
-        # ON CONFLICT DO NOTHING is dialect-specific SQL; both dialects support it. The Core
-        # table (not the ORM entity) and a list of parameter sets: SQLAlchemy compiles the
-        # statement once, caches it, and sends the rows as multi-row INSERTs itself
-        # ("insertmanyvalues"), where one ``.values([...])`` of 500 rows was compiled anew
-        # every batch (the largest CPU cost of claiming).
-        insert = pg_insert if self._db.dialect == "postgresql" else sqlite_insert
-        table = DeliveryRow.__table__
-        assert isinstance(table, Table)
-        return (
-            insert(table)
-            .on_conflict_do_nothing(
-                index_elements=["platform", "tenant", "channel_id", "local_date"]
-            )
-            .returning(*_CLAIM_COLUMNS)
-        )
+        self._hot = _HotStatements(database.dialect)
 
     def _lock_skipping_locked(self, query: Any) -> Any:
         # On PostgreSQL concurrent processes split a batch instead of queueing on each other's
@@ -130,30 +240,45 @@ class DeliveryRepository:
         return query
 
     async def _insert_rows(
-        self, session: AsyncSession, owed: Sequence[Owed], status: str, worker: str, now: datetime
-    ) -> list[_ClaimRow]:
+        self,
+        connection: AsyncConnection,
+        owed: Sequence[Owed],
+        status: str,
+        worker: str,
+        now: datetime,
+    ) -> list[tuple[int, Owed]]:
+        """Insert a row per owed post where its day has none yet; returns the new rows' ids
+        with the posts they are for."""
         if not owed:
             return []
-        values: list[dict[str, object]] = [
-            {
-                "platform": o.channel.platform,
-                "tenant": o.channel.tenant,
-                "channel_id": o.channel.channel_id,
-                "local_date": o.local_date,
-                "due_at": o.due_at,
-                "status": status,
-                "attempts": 0,
-                "claimed_by": worker if status == CLAIMED else None,
-                "claimed_at": now if status == CLAIMED else None,
-                "finished_at": now if status == SKIPPED else None,
-            }
-            for o in owed
-        ]
-        inserted: list[_ClaimRow] = []
-        statement = self._insert_ignoring_conflicts()
+        claimed_by, claimed_at = (worker, now) if status == CLAIMED else (None, None)
+        finished_at = now if status == SKIPPED else None
+        values: list[dict[str, object]] = []
+        by_day: dict[tuple[str, str, str, date], Owed] = {}
+        for o in owed:
+            channel = o.channel
+            by_day[(channel.platform, channel.tenant, channel.channel_id, o.local_date)] = o
+            values.append(
+                {
+                    "platform": channel.platform,
+                    "tenant": channel.tenant,
+                    "channel_id": channel.channel_id,
+                    "local_date": o.local_date,
+                    "due_at": o.due_at,
+                    "status": status,
+                    "attempts": 0,
+                    "claimed_by": claimed_by,
+                    "claimed_at": claimed_at,
+                    "finished_at": finished_at,
+                }
+            )
+        inserted: list[tuple[int, Owed]] = []
         for start in range(0, len(values), BATCH):
-            result = await session.execute(statement, values[start : start + BATCH])
-            inserted.extend(result.all())
+            result = await connection.execute(self._hot.insert, values[start : start + BATCH])
+            inserted.extend(
+                (row_id, by_day[(platform, tenant, channel_id, local_date)])
+                for row_id, platform, tenant, channel_id, local_date in result.all()
+            )
         return inserted
 
     async def claim_due(
@@ -175,51 +300,37 @@ class DeliveryRepository:
         after: tuple[datetime, int] | None = None
         while True:
             now = clock()
-            async with self._db.session() as session:
-                rows = await self._due_rows(session, platforms, now, after)
+            # A plain connection in a transaction: the ORM session's bookkeeping is not needed.
+            async with self._db.engine.begin() as connection:
+                rows = await self._due_rows(connection, platforms, now, after)
                 if not rows:
                     return
                 last_due = rows[-1].next_due_at
                 assert last_due is not None
                 after = (last_due, rows[-1].id)
-                batch = await self._claim_rows(session, rows, serves, worker, now, grace)
+                batch = await self._claim_rows(connection, rows, serves, worker, now, grace)
             yield batch
             if len(rows) < BATCH:
                 return
 
     async def _due_rows(
         self,
-        session: AsyncSession,
+        connection: AsyncConnection,
         platforms: Collection[str],
         now: datetime,
         after: tuple[datetime, int] | None,
-    ) -> Sequence[Row[Any]]:
+    ) -> Sequence[Row[*tuple[Any, ...]]]:
         # Columns, not ORM objects: a batch of 500 is read without building an identity map.
-        query = (
-            select(SubscriptionRow.id, SubscriptionRow.next_due_at, *SUBSCRIPTION_COLUMNS)
-            .where(
-                SubscriptionRow.next_due_at <= now,
-                SubscriptionRow.platform.in_(list(platforms)),
-            )
-            .order_by(SubscriptionRow.next_due_at, SubscriptionRow.id)
-            .limit(BATCH)
-        )
-        if after is not None:
-            # Keyset paging: rows of tenants another process serves stay due, and must not
-            # hide the ones after them.
-            due, row_id = after
-            query = query.where(
-                or_(
-                    SubscriptionRow.next_due_at > due,
-                    and_(SubscriptionRow.next_due_at == due, SubscriptionRow.id > row_id),
-                )
-            )
-        return (await session.execute(self._lock_skipping_locked(query))).all()
+        parameters: dict[str, object] = {"now": now, "platforms": list(platforms)}
+        if after is None:
+            return (await connection.execute(self._hot.due, parameters)).all()
+        parameters["after_due"], parameters["after_id"] = after
+        return (await connection.execute(self._hot.due_after, parameters)).all()
 
     async def _claim_rows(
         self,
-        session: AsyncSession,
-        rows: Sequence[Row[Any]],
+        connection: AsyncConnection,
+        rows: Sequence[Row[*tuple[Any, ...]]],
         serves: Serves,
         worker: str,
         now: datetime,
@@ -237,38 +348,39 @@ class DeliveryRepository:
         # (schedule, stored next-due time), and each row keeps the posts since it subscribed.
         plans: dict[tuple[object, ...], tuple[list[Occurrence], datetime]] = {}
         for row in rows:
-            if not serves(row.platform, row.tenant):
+            # By index (see subscription_of): (id, next_due_at, *SUBSCRIPTION_COLUMNS).
+            row_id, stored_due, values = row[0], row[1], row[2:]
+            if not serves(values[0], values[1]):
                 continue
-            assert row.next_due_at is not None
+            assert stored_due is not None
             try:
-                subscription = to_subscription(row)
+                subscription = subscription_of(values)
                 plan_key = (
-                    row.timezone,
-                    row.post_hour,
-                    row.post_minute,
-                    row.post_second,
-                    row.next_due_at,
+                    subscription.timezone,
+                    subscription.hour,
+                    subscription.minute,
+                    subscription.second,
+                    stored_due,
                 )
                 if (plan := plans.get(plan_key)) is None:
                     post_time = subscription.post_time
-                    plan = (_owed_from(post_time, row.next_due_at, now), post_time.next_after(now))
+                    plan = (_owed_from(post_time, stored_due, now), post_time.next_after(now))
                     plans[plan_key] = plan
-                since = subscription.active_since
-                occurrences = [o for o in plan[0] if o.due_at >= since]
-                next_due = plan[1]
             except (ZoneInfoNotFoundError, ValueError, OverflowError):
                 # A zone this process's tz database lacks, or a value no schedule can use:
                 # pause that one channel (an admin sees why) instead of the whole batch.
-                log.exception("cannot schedule %s/%s; pausing it", row.tenant, row.channel_id)
-                broken.append(row.id)
+                log.exception("cannot schedule %s/%s; pausing it", values[1], values[2])
+                broken.append(row_id)
                 continue
-            subscriptions[subscription.channel] = subscription
-            for occurrence in occurrences:
-                owed = Owed(subscription.channel, occurrence.local_date, occurrence.due_at)
-                (on_time if now - occurrence.due_at <= grace else too_late).append(owed)
-            advances[(row.next_due_at, next_due)].append(row.id)
+            channel, since = subscription.channel, subscription.active_since
+            subscriptions[channel] = subscription
+            for occurrence in plan[0]:
+                if occurrence.due_at >= since:
+                    owed = Owed(channel, occurrence.local_date, occurrence.due_at)
+                    (on_time if now - occurrence.due_at <= grace else too_late).append(owed)
+            advances[(stored_due, plan[1])].append(row_id)
         if broken:
-            await session.execute(
+            await connection.execute(
                 update(SubscriptionRow)
                 .where(SubscriptionRow.id.in_(broken))
                 .values(
@@ -278,24 +390,17 @@ class DeliveryRepository:
                 ),
                 execution_options={"synchronize_session": False},
             )
-        claimed = await self._insert_rows(session, on_time, CLAIMED, worker, now)
-        skipped = await self._insert_rows(session, too_late, SKIPPED, "", now)
+        claimed = await self._insert_rows(connection, on_time, CLAIMED, worker, now)
+        skipped = await self._insert_rows(connection, too_late, SKIPPED, "", now)
         for (old_due, new_due), ids in advances.items():
-            # Guarded by the old value: a subscription changed meanwhile keeps its new plan.
-            await session.execute(
-                update(SubscriptionRow)
-                .where(SubscriptionRow.id.in_(ids), SubscriptionRow.next_due_at == old_due)
-                .values(next_due_at=new_due),
-                execution_options={"synchronize_session": False},
+            await connection.execute(
+                self._hot.advance, {"ids": ids, "old_due": old_due, "new_due": new_due}
             )
         batch = DueBatch()
-        for claimed_row in claimed:
-            claim = _claim(claimed_row, recovered=False)
-            batch.claims.append((claim, subscriptions[claim.channel]))
-        batch.skipped = [
-            Owed(ChannelKey(r.platform, r.tenant, r.channel_id), r.local_date, r.due_at)
-            for r in skipped
+        batch.claims = [
+            (_new_claim(row_id, owed), subscriptions[owed.channel]) for row_id, owed in claimed
         ]
+        batch.skipped = [owed for _, owed in skipped]
         return batch
 
     async def next_due_at(self, platforms: Collection[str], now: datetime) -> datetime | None:
@@ -315,9 +420,9 @@ class DeliveryRepository:
 
     async def claim_new(self, owed: Sequence[Owed], worker: str, now: datetime) -> list[Claim]:
         """Claim the given posts where nobody has yet; returns only those this call won."""
-        async with self._db.session() as session:
-            rows = await self._insert_rows(session, owed, CLAIMED, worker, now)
-        return [_claim(row, recovered=False) for row in rows]
+        async with self._db.engine.begin() as connection:
+            rows = await self._insert_rows(connection, owed, CLAIMED, worker, now)
+        return [_new_claim(row_id, o) for row_id, o in rows]
 
     async def _take_over(
         self,
@@ -419,21 +524,13 @@ class DeliveryRepository:
         """Mark many posts sent in one statement per batch; returns how many rows changed
         (a claim another process took over in the meantime is left to it)."""
         changed = 0
-        async with self._db.session() as session:
+        async with self._db.engine.begin() as connection:
             for start in range(0, len(claims), BATCH):
                 ids = [claim.delivery_id for claim in claims[start : start + BATCH]]
-                result = await session.execute(
-                    update(DeliveryRow)
-                    .where(DeliveryRow.id.in_(ids), DeliveryRow.claimed_by == worker)
-                    .values(
-                        status=SENT,
-                        finished_at=now,
-                        attempts=DeliveryRow.attempts + 1,
-                        error=None,
-                    ),
-                    execution_options={"synchronize_session": False},
+                result = await connection.execute(
+                    self._hot.mark_sent, {"ids": ids, "worker": worker, "now": now}
                 )
-                changed += int(result.rowcount or 0)  # type: ignore[attr-defined]
+                changed += int(result.rowcount or 0)
         if changed < len(claims):
             log.warning("%d sent post(s) had been taken over meanwhile", len(claims) - changed)
         return changed

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from bot.core.daily.poster import _RunClock, _SentMarks
 from bot.core.daily.scheduler import DailyPostScheduler
 from bot.core.fact_store import FactStore
+from bot.core.ports import DeliveryProblem
 from bot.storage.database import Database
 from bot.storage.tables import DeliveryRow
 from tests.fakes import FakeChatPort
@@ -225,3 +226,31 @@ async def test_sent_marks_are_written_one_write_at_a_time_and_none_is_lost() -> 
     assert repo.most_at_once == 1
     assert sorted(i for write in repo.writes for i in write) == list(range(8))
     assert repo.writes[0] == [0, 1, 2]
+
+
+async def test_a_send_the_platform_never_answers_is_cut_off_and_retried_alone(
+    database: Database, store: FactStore
+) -> None:
+    # A quarter of the 2 s lease is the limit of one send; the other channel's post goes out.
+    await subscribe(database, subscription(channel(1)), subscription(channel(2)))
+
+    class SilentForChannelOne(FakeChatPort):
+        async def post(self, target, reply, key):  # type: ignore[no-untyped-def]
+            if target.channel_id == "chan-1":
+                await asyncio.Event().wait()  # never answered
+            return await super().post(target, reply, key)
+
+    port = SilentForChannelOne()
+    daily = poster(database, store, port, stale_claim_after=timedelta(seconds=2))
+    report = await daily.run_due(NINE_UTC_22_JUNE)
+    assert port.channels() == ["chan-2"]
+    assert report.retrying == [channel(1)]
+    async with database.session() as session:
+        error = await session.scalar(
+            select(DeliveryRow.error).where(DeliveryRow.channel_id == "chan-1")
+        )
+    assert error == DeliveryProblem.TIMEOUT.value
+    assert await statuses(database) == {
+        ("chan-1", NINE_UTC_22_JUNE.date()): "retry",
+        ("chan-2", NINE_UTC_22_JUNE.date()): "sent",
+    }

@@ -1,26 +1,29 @@
 """Sends each channel its daily post exactly once per local day.
 
 Called on every poll (APScheduler in production, the simulated clock in the shell and in
-tests). Each call claims what is due from the database batch by batch, atomically, and sends
-each batch's claims concurrently before claiming the next, so a claim is always sent soon
-after it was made. Correctness across processes comes from the claims, so any number of
-processes may call this at the same time.
+tests). Each call claims what is due from the database batch by batch, atomically, and hands
+the claims to a fixed pool of senders; the next batch is claimed while the senders still
+have enough queued to stay busy, and no sooner, so a claim is always sent soon after it was
+made. Correctness across processes comes from the claims, so any number of processes may
+call this at the same time.
 """
 
 from __future__ import annotations
 
 import asyncio
+import enum
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any, TypeVar
 
 from bot.core.anniversary_replies import AnniversaryReplies
 from bot.core.context import ChannelKey
 from bot.core.daily.model import Claim, Subscription
 from bot.core.daily.stores import DeliveryStore, SubscriptionStore
-from bot.core.i18n import t
+from bot.core.i18n import Lang, t
 from bot.core.ports import (
     ChatPort,
     DeliveryError,
@@ -35,6 +38,11 @@ from bot.core.replies import Reply
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
+
+
+# Footed day posts kept (a run uses one or two: a day and a language or a few).
+_KEPT_FOOTED_POSTS = 16
 
 # A grace window below zero: every post already due counts as too late.
 _NOTHING_ON_TIME = timedelta(microseconds=-1)
@@ -67,14 +75,11 @@ class RunReport:
     abandoned: list[ChannelKey] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class _Pending:
-    """A claim on its way out, with when it was made (the lease runs from then) and the
-    copies of its batch's subscriptions."""
+class _Stale(enum.Enum):
+    STALE = "stale"
 
-    claim: Claim
-    batch: _BatchCopies
-    claimed_at_monotonic: float
+
+STALE = _Stale.STALE
 
 
 class _BatchCopies:
@@ -91,16 +96,30 @@ class _BatchCopies:
         store: SubscriptionStore,
         copies: Mapping[ChannelKey, Subscription | None],
         reread_after: float,
+        claims: list[Claim],
     ) -> None:
+        self.claims = claims
         self._store = store
         self._copies = dict(copies)
         self._unsent = set(self._copies)
         self._reread_after = reread_after
-        self._read_at = time.monotonic()
+        # The claims' lease runs from here (the batch was claimed just before).
+        self.claimed_at = self._read_at = time.monotonic()
         self._lock = asyncio.Lock()
 
     def _stale(self) -> bool:
         return time.monotonic() - self._read_at >= self._reread_after
+
+    def fresh_copy(self, channel: ChannelKey) -> Subscription | _Stale | None:
+        """The channel's subscription (None when it is gone or paused) if the copies are
+        recent enough, else ``STALE``: most posts of a fan-out need no await for it."""
+        if self._stale():
+            return STALE
+        self._unsent.discard(channel)
+        subscription = self._copies.get(channel)
+        if subscription is None or subscription.paused_reason is not None:
+            return None
+        return subscription
 
     async def current(self, channel: ChannelKey) -> Subscription | None:
         """The channel's subscription, or None when it is gone or paused."""
@@ -143,7 +162,9 @@ class DailyPoster:
         self._ports = dict(ports)
         self._worker = worker_id
         self._policy = policy or DeliveryPolicy()
-        self._send_slots = asyncio.Semaphore(self._policy.concurrency)
+        # A day's post with its footer, by (day, language), with the shared post it was
+        # made from; see _daily_post.
+        self._footed: dict[tuple[date, Lang], tuple[Reply, Reply]] = {}
         # Set on shutdown: a run in progress finishes the batch it has claimed, then stops.
         self._stopping = False
         self._daily_question = daily_question
@@ -220,10 +241,10 @@ class DailyPoster:
             log.warning("gave up on %d unfinished post(s) past the grace window", expired)
 
     async def _send_due(self, run: _Run) -> None:
-        batches = self._deliveries.claim_due(
-            self.platforms, self.serves, self._worker, run.clock, self._policy.grace
-        )
-        async with _Fanout(2 * self._policy.concurrency) as fanout:
+        async def claimed() -> AsyncIterator[_BatchCopies]:
+            batches = self._deliveries.claim_due(
+                self.platforms, self.serves, self._worker, run.clock, self._policy.grace
+            )
             async for batch in batches:
                 if batch.skipped:
                     log.warning(
@@ -233,35 +254,64 @@ class DailyPoster:
                         batch.skipped[0].local_date,
                     )
                     run.report.skipped.extend(owed.channel for owed in batch.skipped)
-                claimed_at = time.monotonic()
-                copies = _BatchCopies(
-                    self._subscriptions,
+                yield self._copies(
+                    [claim for claim, _ in batch.claims],
                     {claim.channel: subscription for claim, subscription in batch.claims},
-                    self._policy.reread_after.total_seconds(),
                 )
-                for claim, _ in batch.claims:
-                    pending = _Pending(claim, copies, claimed_at)
-                    await fanout.submit(self._guarded(claim, self._deliver(pending, run)))
-                if self._stopping:  # before the next batch is claimed
-                    break
+
+        await self._send_claimed(claimed(), run)
 
     async def _send_batches(
         self, batches: Callable[[], AsyncIterator[list[Claim]]], run: _Run
     ) -> None:
-        async with _Fanout(2 * self._policy.concurrency) as fanout:
+        async def claimed() -> AsyncIterator[_BatchCopies]:
             async for claims in batches():
-                claimed_at = time.monotonic()
                 current = await self._subscriptions.get_many([c.channel for c in claims])
-                copies = _BatchCopies(
-                    self._subscriptions,
-                    {claim.channel: current.get(claim.channel) for claim in claims},
-                    self._policy.reread_after.total_seconds(),
-                )
-                for claim in claims:
-                    pending = _Pending(claim, copies, claimed_at)
-                    await fanout.submit(self._guarded(claim, self._deliver(pending, run)))
-                if self._stopping:
+                yield self._copies(claims, current)
+
+        await self._send_claimed(claimed(), run)
+
+    def _copies(
+        self, claims: list[Claim], subscriptions: Mapping[ChannelKey, Subscription]
+    ) -> _BatchCopies:
+        return _BatchCopies(
+            self._subscriptions,
+            {claim.channel: subscriptions.get(claim.channel) for claim in claims},
+            self._policy.reread_after.total_seconds(),
+            claims,
+        )
+
+    async def _send_claimed(self, batches: AsyncIterator[_BatchCopies], run: _Run) -> None:
+        """Feed each claimed batch to a fixed pool of senders, claiming the next batch while
+        the senders still have enough queued to stay busy until it is in."""
+
+        # A send the platform never answers is cut off after a quarter of the lease.
+        timeouts = _SendTimeouts(self._policy.stale_claim_after.total_seconds() / 4)
+
+        async def send(claim: Claim, batch: _BatchCopies) -> None:
+            try:
+                await self._deliver(claim, batch, run, timeouts)
+            except Exception:  # one channel's trouble (e.g. the database) must not stop the rest
+                log.exception("delivery %s to %s failed", claim.delivery_id, claim.channel)
+
+        with timeouts:
+            await self._send_all(batches, send)
+
+    async def _send_all(
+        self,
+        batches: AsyncIterator[_BatchCopies],
+        send: Callable[[Claim, _BatchCopies], Awaitable[None]],
+    ) -> None:
+        async with _Senders(self._policy.concurrency, send) as senders:
+            while True:
+                senders.claim_starts()
+                batch = await anext(batches, None)
+                if batch is None:
                     break
+                senders.claimed(batch)
+                if self._stopping:  # before the next batch is claimed
+                    break
+                await senders.room_for_a_batch()
 
     async def next_wakeup(self, now: datetime) -> datetime | None:
         """The next moment a post or a retry falls due."""
@@ -287,56 +337,72 @@ class DailyPoster:
         question_field, buttons = parts
         return replace(reply, fields=(*reply.fields, question_field), buttons=buttons)
 
-    async def _guarded(self, claim: Claim, delivery: Awaitable[None]) -> None:
-        try:
-            await delivery
-        except Exception:  # one channel's trouble (e.g. the database) must not stop the rest
-            log.exception("delivery %s to %s failed", claim.delivery_id, claim.channel)
+    def _daily_post(self, subscription: Subscription, claim: Claim) -> Reply:
+        """:meth:`post_for`, with the footed copy of a day's shared post made once per run
+        (a busy minute sends one reply object to thousands of channels)."""
+        lang = subscription.language
+        if subscription.daily_question and self._daily_question is not None:
+            return self.post_for(subscription, claim)
+        reply = self._days.daily_post(claim.local_date, lang, claim.channel)
+        shared = self._footed.get((claim.local_date, lang))
+        if shared is not None and shared[0] is reply:
+            return shared[1]
+        footed = replace(reply, footer=t("daily_footer", lang))
+        if len(self._footed) >= _KEPT_FOOTED_POSTS:
+            self._footed.clear()
+        self._footed[(claim.local_date, lang)] = (reply, footed)
+        return footed
 
-    async def _deliver(self, pending: _Pending, run: _Run) -> None:
-        claim, clock, report = pending.claim, run.clock, run.report
-        key = delivery_key(claim)
+    async def _deliver(
+        self, claim: Claim, batch: _BatchCopies, run: _Run, timeouts: _SendTimeouts
+    ) -> None:
+        clock, report = run.clock, run.report
         lease = self._policy.stale_claim_after.total_seconds()
-        async with self._send_slots:
-            # A claim is a lease: once half of it is gone another process may soon take the
-            # post over, so leave it to that recovery (which asks the platform first).
-            if time.monotonic() - pending.claimed_at_monotonic > lease / 2:
-                log.warning("claim %s is too old to send safely; leaving it to recovery", key)
-                report.abandoned.append(claim.channel)
-                return
-            subscription = await pending.batch.current(claim.channel)
-            if subscription is None:
-                # Unsubscribed or paused since the claim was made: nothing to send.
-                await self._deliveries.mark_failed(
-                    claim, self._worker, clock(), DeliveryProblem.NOT_SUBSCRIBED
+        # A claim is a lease: once half of it is gone another process may soon take the
+        # post over, so leave it to that recovery (which asks the platform first).
+        if time.monotonic() - batch.claimed_at > lease / 2:
+            log.warning(
+                "claim %s is too old to send safely; leaving it to recovery", delivery_key(claim)
+            )
+            report.abandoned.append(claim.channel)
+            return
+        subscription = batch.fresh_copy(claim.channel)
+        if subscription is STALE:
+            subscription = await batch.current(claim.channel)
+        if subscription is None:
+            # Unsubscribed or paused since the claim was made: nothing to send.
+            await self._deliveries.mark_failed(
+                claim, self._worker, clock(), DeliveryProblem.NOT_SUBSCRIBED
+            )
+            return
+        key = delivery_key(claim)
+        port = self._ports[claim.channel.platform]
+        target = PostTarget.of(claim.channel, subscription.channel_name)
+        try:
+            # After a crash or an ambiguous failure the post may already be there.
+            maybe_sent = claim.recovered or claim.attempts > 0
+            if maybe_sent and await port.was_posted(target, key):
+                log.info("delivery %s was already posted", key)
+            else:
+                if subscription.daily_question and self._daily_question is not None:
+                    # Outside the send's timeout: the first one may build the bank.
+                    await self._daily_question.ready()
+                await timeouts.bounded(
+                    port.post(target, self._daily_post(subscription, claim), key)
                 )
-                return
-            port = self._ports[claim.channel.platform]
-            target = PostTarget.of(claim.channel, subscription.channel_name)
-            try:
-                # After a crash or an ambiguous failure the post may already be there.
-                maybe_sent = claim.recovered or claim.attempts > 0
-                if maybe_sent and await port.was_posted(target, key):
-                    log.info("delivery %s was already posted", key)
-                else:
-                    if subscription.daily_question and self._daily_question is not None:
-                        # Outside the send's timeout: the first one may build the bank.
-                        await self._daily_question.ready()
-                    async with asyncio.timeout(lease / 4):
-                        await port.post(target, self.post_for(subscription, claim), key)
-            except PermanentDeliveryError as error:
-                log.warning("pausing %s: %s", claim.channel, error)
-                await self._deliveries.mark_failed(claim, self._worker, clock(), error.problem)
-                await self._subscriptions.pause(claim.channel, error.problem, clock())
-                report.failed.append(claim.channel)
-                return
-            except Exception as error:  # network trouble, 5xx, 429, a timeout, an adapter bug
-                # Backoff counts from the run's time, as every other due-time decision does.
-                await self._retry_or_fail(claim, clock.start, error, report)
-                return
-            # Recorded before the slot is freed (batched: one UPDATE for many posts), so
-            # finished posts never queue for a connection while their lease runs out.
-            await run.marks.add(claim)
+        except PermanentDeliveryError as error:
+            log.warning("pausing %s: %s", claim.channel, error)
+            await self._deliveries.mark_failed(claim, self._worker, clock(), error.problem)
+            await self._subscriptions.pause(claim.channel, error.problem, clock())
+            report.failed.append(claim.channel)
+            return
+        except Exception as error:  # network trouble, 5xx, 429, a timeout, an adapter bug
+            # Backoff counts from the run's time, as every other due-time decision does.
+            await self._retry_or_fail(claim, clock.start, error, report)
+            return
+        # Recorded before the sender takes its next post (batched: one UPDATE for many
+        # posts), so finished posts never queue for a connection while their lease runs out.
+        await run.marks.add(claim)
         report.sent.append(claim.channel)
 
     async def _retry_or_fail(
@@ -464,35 +530,134 @@ class _Run:
     marks: _SentMarks
 
 
-class _Fanout:
-    """Runs submitted sends as tasks, at most ``room`` waiting at a time.
+class _SendTimeouts:
+    """Time limits on sends, checked by one repeating timer for all of them: an
+    ``asyncio.timeout`` per post (a timer armed and cancelled each time) cost more than the
+    rest of the post's bookkeeping together.
 
-    ``submit`` blocks while the queue is full, so the caller claims the next batch only when
-    this one is nearly out: claims never sit long before they are sent.
+    A send over its limit is cancelled as ``asyncio.timeout`` would cancel it, and raises
+    ``TimeoutError``; it is noticed within a tenth of the limit after it passes. Use as a
+    ``with`` block around the sends: the timer runs only inside it.
     """
 
-    def __init__(self, room: int) -> None:
-        self._room = asyncio.Semaphore(room)
-        self._tasks: set[asyncio.Task[None]] = set()
+    _CHECKS_PER_LIMIT = 10
 
-    async def __aenter__(self) -> _Fanout:
+    def __init__(self, seconds: float) -> None:
+        self._seconds = seconds
+        self._deadlines: dict[asyncio.Task[Any], float] = {}
+        self._cut_off: set[asyncio.Task[Any]] = set()
+        self._timer: asyncio.TimerHandle | None = None
+
+    def __enter__(self) -> _SendTimeouts:
+        self._check()
         return self
 
-    async def submit(self, work: Awaitable[None]) -> None:
-        await self._room.acquire()
-        task = asyncio.ensure_future(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._done)
+    def __exit__(self, *exc_info: object) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
 
-    def _done(self, task: asyncio.Task[None]) -> None:
-        self._tasks.discard(task)
-        self._room.release()
+    def _check(self) -> None:
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        for task, deadline in self._deadlines.items():
+            if deadline <= now and task not in self._cut_off:
+                self._cut_off.add(task)
+                task.cancel()
+        self._timer = loop.call_later(self._seconds / self._CHECKS_PER_LIMIT, self._check)
+
+    async def bounded(self, send: Awaitable[T]) -> T:
+        """``await send``, raising ``TimeoutError`` if it outlasts the limit."""
+        task = asyncio.current_task()
+        assert task is not None
+        self._deadlines[task] = asyncio.get_running_loop().time() + self._seconds
+        try:
+            return await send
+        except asyncio.CancelledError:
+            # Ours, unless someone else cancelled the sender too (then it stays cancelled).
+            if task in self._cut_off and task.uncancel() == 0:
+                raise TimeoutError(f"no answer in {self._seconds:g} s") from None
+            raise
+        finally:
+            del self._deadlines[task]
+            self._cut_off.discard(task)
+
+
+class _Senders:
+    """A fixed pool of ``size`` sender tasks taking claimed posts from one queue.
+
+    A task per post cost more than the post's own bookkeeping. The claimer asks for the
+    next batch once the queue is down to a low-water mark: as many posts as the senders
+    took while the last batch was being claimed (twice that, and more after a claim that
+    let the queue run dry), so the senders never wait for a claim, and a claim never waits
+    in the queue much longer than one batch takes to send (a slow, rate-limited platform
+    keeps the queue short; its claims' leases run from when they were made).
+
+    Leaving the block normally, or by an error while claiming, lets the senders finish
+    every post already claimed (a send cut off mid-request leaves the platform's state
+    unknown); only cancellation of the run cuts them short.
+    """
+
+    # The low-water mark is at least this many posts per sender, at most MAX_QUEUED_EACH.
+    MIN_QUEUED_EACH = 2
+    MAX_QUEUED_EACH = 50
+
+    def __init__(self, size: int, send: Callable[[Claim, _BatchCopies], Awaitable[None]]) -> None:
+        self._size = size
+        self._send = send
+        self._queue: asyncio.Queue[tuple[Claim, _BatchCopies] | None] = asyncio.Queue()
+        self._workers: list[asyncio.Task[None]] = []
+        self._low_water = size * self.MIN_QUEUED_EACH
+        self._room: asyncio.Future[None] | None = None
+        self._taken = 0  # posts taken from the queue so far
+        self._taken_at_claim: int | None = None
+        self._ran_dry = False
+
+    async def __aenter__(self) -> _Senders:
+        self._workers = [asyncio.create_task(self._work()) for _ in range(self._size)]
+        return self
+
+    async def _work(self) -> None:
+        queue = self._queue
+        while True:
+            if queue.empty():
+                self._ran_dry = True
+            item = await queue.get()
+            if item is None:
+                return
+            self._taken += 1
+            if self._room is not None and queue.qsize() <= self._low_water:
+                if not self._room.done():
+                    self._room.set_result(None)
+                self._room = None
+            await self._send(*item)
+
+    def claim_starts(self) -> None:
+        self._taken_at_claim = self._taken
+        self._ran_dry = self._queue.empty()
+
+    def claimed(self, batch: _BatchCopies) -> None:
+        """Queue a claimed batch's posts, and learn from how long claiming it took."""
+        if self._taken_at_claim is not None and self._taken_at_claim != self._taken:
+            taken = self._taken - self._taken_at_claim
+            low = max(2 * taken, self._size * self.MIN_QUEUED_EACH)
+            if self._ran_dry:
+                low = max(low, 2 * self._low_water)
+            self._low_water = min(low, self._size * self.MAX_QUEUED_EACH)
+        for claim in batch.claims:
+            self._queue.put_nowait((claim, batch))
+
+    async def room_for_a_batch(self) -> None:
+        """Return once the queue is down to the low-water mark."""
+        if self._queue.qsize() > self._low_water:
+            self._room = asyncio.get_running_loop().create_future()
+            await self._room
 
     async def __aexit__(self, *exc_info: object) -> None:
-        # Sends already under way finish even when claiming the next batch failed: a send
-        # cut off mid-request leaves the platform's state unknown. Only shutting down the
-        # run itself (cancellation) cuts them short.
         if exc_info[0] is not None and issubclass(exc_info[0], asyncio.CancelledError):  # type: ignore[arg-type]
-            for task in self._tasks:
-                task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+            for worker in self._workers:
+                worker.cancel()
+        else:
+            for _ in self._workers:
+                self._queue.put_nowait(None)  # after every claimed post
+        await asyncio.gather(*self._workers, return_exceptions=True)
