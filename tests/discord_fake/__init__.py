@@ -1,6 +1,5 @@
 """A loopback fake of Discord for the real discord.py client (not a test module itself)."""
 
-from tests.discord_fake._flaky import Fate, Flaky
 from tests.discord_fake._payloads import (
     MANAGE_CHANNELS,
     MANAGE_GUILD,
@@ -11,6 +10,7 @@ from tests.discord_fake._payloads import (
 )
 from tests.discord_fake._server import FakeDiscord, InteractionRecord, RecordedRequest
 from tests.discord_fake.fixture import fake_discord_server
+from tests.flaky_fates import Fate, FlakyRule
 
 __all__ = [
     "MANAGE_CHANNELS",
@@ -20,7 +20,7 @@ __all__ = [
     "FakeGuild",
     "FakeUser",
     "Fate",
-    "Flaky",
+    "FlakyRule",
     "InteractionRecord",
     "RecordedRequest",
     "fake_discord_server",

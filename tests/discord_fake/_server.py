@@ -18,7 +18,6 @@ from urllib.parse import unquote
 
 from aiohttp import WSMsgType, web
 
-from tests.discord_fake._flaky import Fate, Flaky
 from tests.discord_fake._payloads import (
     FakeChannel,
     FakeGuild,
@@ -28,8 +27,10 @@ from tests.discord_fake._payloads import (
     member_payload,
     message_payload,
 )
+from tests.flaky_fates import Fate, FlakyRule
 
 API_PREFIX = "/api/v10"
+DISCORD_PY_TRIES = 5  # what discord.py's HTTP client tries a request before it gives up
 GLOBAL_LIMIT_PER_SECOND = 50
 EPHEMERAL = 1 << 6
 LOADING = 1 << 7
@@ -145,7 +146,7 @@ class FakeDiscord:
         self.sessions: list[_Session] = []
         self._failures: list[_Failure] = []
         self._holds: list[Hold] = []
-        self._flaky: list[Flaky] = []
+        self._flaky: list[tuple[str, re.Pattern[str], FlakyRule]] = []
         # Intent bits the application may not ask for (privileged intents not enabled in
         # the Developer Portal): an IDENTIFY asking for one is closed with 4014.
         self.disallowed_intents = 0
@@ -206,21 +207,24 @@ class FakeDiscord:
         retry_after: float = 0.25,
         seed: int = 0,
         ambiguous_share: float = 0.5,
-    ) -> Flaky:
+    ) -> FlakyRule:
         """Fail a seeded random share of the requests matching: 429 (with ``retry_after``)
         or 500; ``ambiguous_share`` of the 500s come after the request was carried out (a
-        message created, then the error: the client cannot know it went through). Returns
-        the rule, whose ``answered`` counts what it did."""
-        rule = Flaky(
-            method.upper(),
-            re.compile(path_pattern),
+        message created, then the error: the client cannot know it went through). Never more
+        failures in a row for one path than discord.py retries. Returns the rule, whose
+        ``answered`` counts what it did."""
+        method = method.upper()
+        target = f"{method} {path_pattern}"
+        rule = FlakyRule(
+            target,
             share_429,
             share_500,
             retry_after,
             seed,
             ambiguous_share,
+            most_failures_in_a_row=DISCORD_PY_TRIES - 1,
         )
-        self._flaky.append(rule)
+        self._flaky.append((method, re.compile(path_pattern), rule))
         return rule
 
     def hold(self, method: str, path_pattern: str) -> Hold:
@@ -495,8 +499,8 @@ class FakeDiscord:
                 failure.times -= 1
                 return _scripted(failure)
         fate = Fate.ANSWER
-        for rule in self._flaky:
-            if rule.matches(request.method, path):
+        for method, pattern, rule in self._flaky:
+            if method == request.method and pattern.fullmatch(path):
                 fate = rule.fate(path)
                 if fate is Fate.RATE_LIMITED:
                     return _rate_limited(rule.retry_after, is_global=False)

@@ -5,7 +5,7 @@ with the fixtures in :mod:`tests.slack_fake.fixtures` and point slack-sdk's real
 it, so every request the bot makes goes through slack-sdk's own HTTP and websocket code.
 """
 
-from tests.slack_fake.flaky import Fate, FlakyMethod
+from tests.flaky_fates import Fate, FlakyRule
 from tests.slack_fake.server import (
     ApiCall,
     FakeSlack,
@@ -20,7 +20,7 @@ __all__ = [
     "FakeSlack",
     "FakeUser",
     "Fate",
-    "FlakyMethod",
+    "FlakyRule",
     "ScriptedFailure",
     "SocketAck",
     "signed_headers",

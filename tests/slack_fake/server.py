@@ -25,7 +25,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from tests.slack_fake.flaky import Fate, FlakyMethod
+from tests.flaky_fates import Fate, FlakyRule
 
 JsonObject = dict[str, Any]
 WAIT_LIMIT_SECONDS = 15.0
@@ -87,7 +87,7 @@ class FakeSlack:
     acks: list[SocketAck] = field(default_factory=list)
     failures: dict[str, list[ScriptedFailure]] = field(default_factory=dict)
     socket_connections: int = 0
-    flaky_methods: dict[str, FlakyMethod] = field(default_factory=dict)
+    flaky_methods: dict[str, FlakyRule] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._runner: web.AppRunner | None = None
@@ -153,12 +153,12 @@ class FakeSlack:
         retry_after: int = 1,
         seed: int = 0,
         ambiguous_share: float = 0.5,
-    ) -> FlakyMethod:
+    ) -> FlakyRule:
         """Fail a seeded random share of the calls of ``method``: ``ratelimited`` (429,
         ``Retry-After``) or ``internal_error`` (500); ``ambiguous_share`` of the 500s come
         after the call was carried out (the message stored, then the error). Returns the
         rule, whose ``answered`` counts what it did."""
-        rule = FlakyMethod(method, share_429, share_500, retry_after, seed, ambiguous_share)
+        rule = FlakyRule(method, share_429, share_500, retry_after, seed, ambiguous_share)
         self.flaky_methods[method] = rule
         return rule
 
@@ -240,7 +240,7 @@ class FakeSlack:
                 return web.json_response(
                     {"ok": False, "error": "ratelimited"},
                     status=429,
-                    headers={"Retry-After": str(rule.retry_after)},
+                    headers={"Retry-After": str(int(rule.retry_after))},
                 )
             if fate is Fate.FAIL:
                 return web.json_response({"ok": False, "error": "internal_error"}, status=500)
