@@ -312,6 +312,8 @@ class DailyPoster:
                 if self._stopping:  # before the next batch is claimed
                     break
                 await senders.room_for_a_batch()
+                if self._stopping:  # stopped while waiting for room: claim nothing more
+                    break
 
     async def next_wakeup(self, now: datetime) -> datetime | None:
         """The next moment a post or a retry falls due."""
@@ -575,12 +577,19 @@ class _SendTimeouts:
             return await send
         except asyncio.CancelledError:
             # Ours, unless someone else cancelled the sender too (then it stays cancelled).
-            if task in self._cut_off and task.uncancel() == 0:
-                raise TimeoutError(f"no answer in {self._seconds:g} s") from None
+            if task in self._cut_off:
+                self._cut_off.discard(task)
+                if task.uncancel() == 0:
+                    raise TimeoutError(f"no answer in {self._seconds:g} s") from None
             raise
         finally:
             del self._deadlines[task]
-            self._cut_off.discard(task)
+            if task in self._cut_off:
+                # Cut off, but the send turned the cancellation into its own error (or
+                # returned): take our cancel request back, or the sender's next cut-off
+                # would pass for a cancellation of the run and end the sender.
+                self._cut_off.discard(task)
+                task.uncancel()
 
 
 class _Senders:
@@ -630,7 +639,15 @@ class _Senders:
                 if not self._room.done():
                     self._room.set_result(None)
                 self._room = None
-            await self._send(*item)
+            try:
+                await self._send(*item)
+            except asyncio.CancelledError:
+                # A CancelledError the adapter raised itself (the run is not being
+                # cancelled): losing the sender would strand the queue and hang the claimer.
+                # The claim stays claimed; recovery asks the platform before re-sending.
+                if asyncio.current_task().cancelling():  # type: ignore[union-attr]
+                    raise
+                log.error("a send raised CancelledError; its claim is left to recovery")
 
     def claim_starts(self) -> None:
         self._taken_at_claim = self._taken
