@@ -4,20 +4,16 @@ Database + SettingsRepository pairs as two replicas)."""
 from __future__ import annotations
 
 import asyncio
-import logging
 
 import pytest
 from sqlalchemy import text as text_clause
 
 from bot.core.settings import DIRECT_TENANT, UserSettings
-from bot.storage.database import Database
-from bot.storage.settings import SettingsRepository
 from bot.storage.settings_cache import Change
 from bot.storage.settings_listener import CHANNEL, parse_payload, payload
 from tests.storage.test_settings_replicas import (
     NOW,
     Replica,
-    closed_port,
     eventually,
     replicas,
     save_tenant,
@@ -65,28 +61,6 @@ def test_every_change_survives_its_payload() -> None:
         Change("shell", "x\ty", None),
     ):
         assert parse_payload(payload(change)) == change
-
-
-async def test_a_listener_that_cannot_connect_logs_no_password_given_in_the_query(
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    # libpq's and asyncpg's URLs may carry the password as ?password=: SQLAlchemy passes
-    # it to the driver, and hide_password alone masks only the one after the user name.
-    url = f"postgresql+asyncpg://alliance@127.0.0.1:{closed_port()}/alliance?password=s3cret-Pw"
-    database = Database(url, connect_timeout=2)
-    store = SettingsRepository(database)
-    caplog.set_level(logging.DEBUG, logger="bot.storage")
-    store.start()
-    try:
-        await eventually(
-            lambda: any("settings listener" in record.getMessage() for record in caplog.records),
-            "the listener's failure to be logged",
-        )
-    finally:
-        await store.close()
-        await database.close()
-    assert "s3cret-Pw" not in caplog.text
-    assert "password=***" in caplog.text
 
 
 @pytest.mark.parametrize("text", ["[" * 5000, "[1, 2, 3]", "discord\tg1\tu1", "null"])
